@@ -1,0 +1,4 @@
+export * from "./event";
+export * from "./catalog";
+export * from "./events";
+export * from "./api";

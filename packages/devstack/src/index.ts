@@ -1,0 +1,4 @@
+export * from "./processes";
+export * from "./secrets";
+export * from "./services";
+export * from "./tokens";

@@ -1,0 +1,151 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { localSecrets } from "./secrets";
+import { INFRA, ROOT, RUN_DIR, type ServiceSpec, SERVICES, serviceSpec } from "./services";
+
+const DAPR_VERSION = process.env.DAPR_VERSION ?? "1.18.2";
+const CACHE = process.env.CONCERT_CACHE ?? join(homedir(), ".cache", "concert-booking");
+const LOG_DIR = join(RUN_DIR, "logs");
+const PID_DIR = join(RUN_DIR, "pids");
+
+export const daprd = () => join(CACHE, "dapr", DAPR_VERSION, "bin", "daprd");
+export const logFile = (proc: string) => join(LOG_DIR, `${proc}.log`);
+const pidFile = (proc: string) => join(PID_DIR, `${proc}.pid`);
+
+/** The environment a service's app process runs with. */
+export function appEnv(s: ServiceSpec, extra: Record<string, string> = {}): Record<string, string> {
+  const secrets = localSecrets();
+  return {
+    PATH: process.env.PATH ?? "",
+    NODE_ENV: "development",
+    PORT: String(s.appPort),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
+    DAPR_HTTP_PORT: String(s.daprHttpPort),
+    DAPR_API_TOKEN: secrets.daprApiToken,
+    APP_API_TOKEN: secrets.appApiToken,
+    ...(s.database
+      ? { DB_PORT: String(INFRA.mariadbPort), DB_USER: INFRA.dbUser, DB_PASSWORD: INFRA.dbPassword, DB_NAME: s.name }
+      : {}),
+    ...(s.public ? { JWT_SECRET: secrets.jwtSecret } : {}),
+    ...extra,
+  };
+}
+
+function daprdArgs(s: ServiceSpec): string[] {
+  return [
+    "--app-id", s.name,
+    "--app-port", String(s.appPort),
+    "--app-protocol", "http",
+    "--app-channel-address", "127.0.0.1",
+    "--dapr-listen-addresses", "127.0.0.1",
+    "--dapr-http-port", String(s.daprHttpPort),
+    "--dapr-grpc-port", String(s.daprGrpcPort),
+    "--dapr-internal-grpc-port", String(s.internalGrpcPort),
+    "--dapr-internal-grpc-listen-address", "127.0.0.1",
+    "--metrics-port", String(s.metricsPort),
+    "--metrics-listen-address", "127.0.0.1",
+    "--resources-path", join(ROOT, "components"),
+    "--config", join(ROOT, "components", "config.yaml"),
+    "--placement-host-address", INFRA.placement,
+    "--scheduler-host-address", INFRA.scheduler,
+    "--enable-app-health-check",
+    "--app-health-check-path", "/healthz",
+    "--app-health-probe-interval", "1",
+    "--dapr-graceful-shutdown-seconds", "5",
+    "--log-level", "warn",
+    "--log-as-json",
+  ];
+}
+
+function launch(proc: string, cmd: string, args: string[], env: Record<string, string>): void {
+  mkdirSync(LOG_DIR, { recursive: true });
+  mkdirSync(PID_DIR, { recursive: true });
+  const out = openSync(logFile(proc), "a");
+  const child = spawn(cmd, args, { cwd: ROOT, env, detached: true, stdio: ["ignore", out, out] });
+  child.unref();
+  writeFileSync(pidFile(proc), String(child.pid));
+}
+
+function pidOf(proc: string): number | undefined {
+  if (!existsSync(pidFile(proc))) return undefined;
+  const pid = Number(readFileSync(pidFile(proc), "utf8"));
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}
+
+export const isRunning = (proc: string) => pidOf(proc) !== undefined;
+
+async function waitFor(what: string, log: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe().catch(() => false)) return;
+    if (Date.now() > deadline) {
+      const tail = existsSync(log) ? readFileSync(log, "utf8").split("\n").slice(-25).join("\n") : "(no log)";
+      throw new Error(`${what} did not become ready within ${timeoutMs / 1000}s (log: ${log})\n${tail}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const ok = async (url: string) => (await fetch(url, { signal: AbortSignal.timeout(1_000) })).ok;
+
+/** Starts a service's app and its daprd sidecar (unless running) and waits until both are ready. */
+export async function startService(name: string, extraEnv: Record<string, string> = {}): Promise<void> {
+  const s = serviceSpec(name);
+  const main = join(ROOT, "services", name, "dist", "main.js");
+  if (!existsSync(main)) throw new Error(`${main} is missing: run the build (npx tsc -b) first`);
+  if (!isRunning(`${name}-app`)) launch(`${name}-app`, process.execPath, ["--enable-source-maps", main], appEnv(s, extraEnv));
+  if (!isRunning(`${name}-daprd`)) {
+    const secrets = localSecrets();
+    launch(`${name}-daprd`, daprd(), daprdArgs(s), {
+      PATH: process.env.PATH ?? "",
+      APP_API_TOKEN: secrets.appApiToken,
+      DAPR_API_TOKEN: secrets.daprApiToken,
+    });
+  }
+  await waitFor(`${name} sidecar`, logFile(`${name}-daprd`), 60_000, () =>
+    ok(`http://127.0.0.1:${s.daprHttpPort}/v1.0/healthz`),
+  );
+  await waitFor(`${name} app`, logFile(`${name}-app`), 60_000, () => ok(`http://127.0.0.1:${s.appPort}/readyz`));
+}
+
+/** Stops one process: SIGTERM (graceful) or SIGKILL (a crash), and waits until it is gone. */
+async function stopProcess(proc: string, signal: NodeJS.Signals): Promise<void> {
+  const pid = pidOf(proc);
+  if (pid !== undefined) {
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      process.kill(pid, signal);
+    }
+    const deadline = Date.now() + 15_000;
+    while (isRunning(proc)) {
+      if (Date.now() > deadline) {
+        process.kill(-pid, "SIGKILL");
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  rmSync(pidFile(proc), { force: true });
+}
+
+export async function stopService(name: string, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  await stopProcess(`${name}-app`, signal);
+  await stopProcess(`${name}-daprd`, signal);
+}
+
+export async function startAll(names = SERVICES.map((s) => s.name)): Promise<void> {
+  // Sidecars and apps of different services start independently: bring them up side by side.
+  await Promise.all(names.map((n) => startService(n)));
+}
+
+export async function stopAll(): Promise<void> {
+  await Promise.all(SERVICES.map((s) => stopService(s.name)));
+}

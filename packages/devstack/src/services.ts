@@ -1,0 +1,52 @@
+import { join } from "node:path";
+
+/** Where the project lives and where local runs keep their state (git-ignored). */
+export const ROOT = join(__dirname, "..", "..", "..");
+export const RUN_DIR = process.env.CONCERT_RUN_DIR ?? join(ROOT, ".run");
+
+/** Loopback ports of the local stack (must match scripts/lib.sh). */
+export const INFRA = {
+  mariadbPort: 13306,
+  placement: "127.0.0.1:50005",
+  scheduler: "127.0.0.1:50006",
+  zipkinUrl: "http://127.0.0.1:9411",
+  dbUser: "concert",
+  dbPassword: "concert-dev",
+};
+
+export interface ServiceSpec {
+  name: string;
+  appPort: number;
+  daprHttpPort: number;
+  daprGrpcPort: number;
+  internalGrpcPort: number;
+  metricsPort: number;
+  /** Owns a MySQL database of its own name. */
+  database: boolean;
+  /** Reachable from outside (the gateway); every other service is internal. */
+  public?: boolean;
+}
+
+const spec = (name: string, n: number, extra: Partial<ServiceSpec> = {}): ServiceSpec => ({
+  name,
+  appPort: 3000 + n,
+  daprHttpPort: 3500 + n,
+  daprGrpcPort: 50100 + n,
+  internalGrpcPort: 50200 + n,
+  metricsPort: 9100 + n,
+  database: true,
+  ...extra,
+});
+
+/** Every service, in start order. Adding a service: one line here (docs/adding-a-service.md). */
+export const SERVICES: ServiceSpec[] = [
+  spec("concert", 1),
+  spec("seat", 2),
+  spec("gateway", 0, { appPort: 8080, database: false, public: true }),
+];
+
+export function serviceSpec(name: string): ServiceSpec {
+  const s = SERVICES.find((x) => x.name === name);
+  if (!s) throw new Error(`unknown service ${name}; known: ${SERVICES.map((x) => x.name).join(", ")}`);
+  return s;
+}

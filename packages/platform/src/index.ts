@@ -1,0 +1,12 @@
+export * from "./breaker";
+export * from "./config";
+export * from "./context";
+export * from "./dapr";
+export * from "./database";
+export * from "./errors";
+export * from "./http";
+export * from "./logger";
+export * from "./messaging";
+export * from "./service";
+export * from "./subscriptions";
+export { default as Router } from "@koa/router";

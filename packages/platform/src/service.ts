@@ -1,0 +1,73 @@
+import type { Server } from "node:http";
+import type { DaprClient } from "@dapr/dapr";
+import type Router from "@koa/router";
+import type { DataSource } from "typeorm";
+import { shutdownBreakers } from "./breaker";
+import type { DatabaseConfig, ServiceConfig } from "./config";
+import { createDaprClient, sidecarHealthy } from "./dapr";
+import { createDataSource, type DatabaseOptions, databaseHealthy, openDatabase } from "./database";
+import { createApp, serve } from "./http";
+import { createLogger, type Logger } from "./logger";
+import { OutboxRelay, UnitOfWork } from "./messaging";
+import { Subscriptions } from "./subscriptions";
+
+export interface ServiceParts<C> {
+  config: C;
+  log: Logger;
+  ds: DataSource;
+  dapr: DaprClient;
+  uow: UnitOfWork;
+  subscriptions: Subscriptions;
+}
+
+export interface MysqlServiceOptions<C> extends DatabaseOptions {
+  name: string;
+  config: C;
+  routes: (parts: ServiceParts<C>) => Router[];
+  /** Registers the topics this service consumes. */
+  subscribe?: (parts: ServiceParts<C>) => void;
+  /** Extra work to stop on shutdown (sweepers, timers). */
+  onShutdown?: Array<() => Promise<unknown>>;
+}
+
+/**
+ * Starts an internal service that owns a MySQL database: pooled DataSource with migrations,
+ * Dapr client, outbox relay, unit of work, subscriptions, app-token guard, health, graceful stop.
+ */
+export async function startMysqlService<C extends ServiceConfig & DatabaseConfig>(
+  options: MysqlServiceOptions<C>,
+): Promise<{ server: Server; parts: ServiceParts<C> }> {
+  const { config, name } = options;
+  const log = createLogger(name, config.LOG_LEVEL);
+  const ds = await openDatabase(createDataSource(config, options), config);
+  const dapr = createDaprClient(config);
+  const relay = new OutboxRelay(ds, dapr, log, { pubsubName: config.PUBSUB_NAME, source: name });
+  const parts: ServiceParts<C> = {
+    config,
+    log,
+    ds,
+    dapr,
+    uow: new UnitOfWork(ds, relay),
+    subscriptions: new Subscriptions(config.PUBSUB_NAME),
+  };
+  options.subscribe?.(parts);
+  const app = createApp({
+    config,
+    log,
+    routers: options.routes(parts),
+    subscriptions: parts.subscriptions,
+    requireAppToken: true,
+    readiness: [
+      { name: "database", check: () => databaseHealthy(ds) },
+      { name: "sidecar", check: () => sidecarHealthy(config) },
+    ],
+  });
+  relay.start();
+  const server = await serve(app, config, log, [
+    ...(options.onShutdown ?? []),
+    () => relay.stop(),
+    async () => shutdownBreakers(),
+    () => ds.destroy(),
+  ]);
+  return { server, parts };
+}

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# The local stack on loopback: MariaDB, Redis, Kafka (KRaft), Zipkin, Dapr placement and
+# scheduler. `up` installs what is missing, starts what is not running and waits for each to
+# be ready; `down` stops exactly what `up` started (tracked by pid files in .run/pids).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+DATABASES=(concert seat dapr_state platform_test)
+DB_USER=concert
+DB_PASSWORD=concert-dev
+
+up_mariadb() {
+  running mariadb || start_mariadb
+  local sql="CREATE USER IF NOT EXISTS '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$DB_PASSWORD';"
+  for db in "${DATABASES[@]}"; do
+    sql+="CREATE DATABASE IF NOT EXISTS \`$db\`; GRANT ALL ON \`$db\`.* TO '$DB_USER'@'127.0.0.1';"
+  done
+  mariadb --no-defaults -S "$RUN_DIR/mariadb.sock" -uroot -e "$sql"
+}
+
+start_mariadb() {
+  local data="$RUN_DIR/mariadb"
+  if [[ ! -d $data/mysql ]]; then
+    log "initialising MariaDB data dir $data"
+    mkdir -p "$data"
+    mariadb-install-db --no-defaults --datadir="$data" --user="$(id -un)" \
+      --auth-root-authentication-method=socket --skip-test-db >"$LOG_DIR/mariadb-install.log" 2>&1 \
+      || die "mariadb-install-db failed (log: $LOG_DIR/mariadb-install.log)"
+  fi
+  log "starting MariaDB on 127.0.0.1:$MARIADB_PORT"
+  start_bg mariadb mariadbd --no-defaults --datadir="$data" --user="$(id -un)" \
+    --bind-address=127.0.0.1 --port="$MARIADB_PORT" --socket="$RUN_DIR/mariadb.sock" \
+    --pid-file="$RUN_DIR/mariadb.pidfile" --skip-name-resolve --max-connections=1000 \
+    --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2 --character-set-server=utf8mb4
+  wait_for MariaDB "$LOG_DIR/mariadb.log" 60 mariadb-admin --no-defaults -S "$RUN_DIR/mariadb.sock" -uroot ping
+}
+
+up_redis() {
+  running redis && return 0
+  log "starting Redis on 127.0.0.1:$REDIS_PORT"
+  start_bg redis redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
+    --protected-mode yes --dir "$RUN_DIR"
+  wait_for Redis "$LOG_DIR/redis.log" 20 redis-cli -p "$REDIS_PORT" ping
+}
+
+up_kafka() {
+  running kafka && return 0
+  local home="$RUN_DIR/kafka" libs="$CACHE/jvm/kafka-$KAFKA_VERSION/libs"
+  mkdir -p "$home"
+  cat >"$home/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$home/data
+num.partitions=3
+auto.create.topics.enable=true
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=6
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+PROPS
+  cat >"$home/log4j.properties" <<PROPS
+log4j.rootLogger=WARN, stdout
+log4j.logger.kafka.server.KafkaServer=INFO
+log4j.logger.kafka.server.BrokerServer=INFO
+log4j.appender.stdout=org.apache.log4j.ConsoleAppender
+log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
+log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
+PROPS
+  local java=(java -Xms256m -Xmx768m -Dlog4j.configuration="file:$home/log4j.properties" -cp "$libs/*")
+  if [[ ! -f $home/data/meta.properties ]]; then
+    log "formatting Kafka KRaft storage"
+    local id; id=$("${java[@]}" kafka.tools.StorageTool random-uuid)
+    "${java[@]}" kafka.tools.StorageTool format -t "$id" -c "$home/server.properties" >"$LOG_DIR/kafka-format.log" 2>&1 \
+      || die "kafka storage format failed (log: $LOG_DIR/kafka-format.log)"
+  fi
+  log "starting Kafka $KAFKA_VERSION (KRaft) on 127.0.0.1:$KAFKA_PORT"
+  start_bg kafka "${java[@]}" kafka.Kafka "$home/server.properties"
+  wait_for Kafka "$LOG_DIR/kafka.log" 90 grep -q "Kafka Server started\|KafkaRaftServer.*started\|Transition from STARTING to STARTED" "$LOG_DIR/kafka.log"
+}
+
+up_zipkin() {
+  running zipkin && return 0
+  log "starting Zipkin $ZIPKIN_VERSION on 127.0.0.1:$ZIPKIN_PORT"
+  start_bg zipkin java -Xms128m -Xmx384m -jar "$CACHE/jvm/zipkin-server-$ZIPKIN_VERSION-exec.jar" \
+    --armeria.ports[0].ip=127.0.0.1 --armeria.ports[0].port="$ZIPKIN_PORT" --armeria.ports[0].protocols=http
+  wait_for Zipkin "$LOG_DIR/zipkin.log" 90 curl -fsS "http://127.0.0.1:$ZIPKIN_PORT/health"
+}
+
+up_placement() {
+  running placement && return 0
+  log "starting Dapr placement $DAPR_VERSION on 127.0.0.1:$PLACEMENT_PORT"
+  start_bg placement "$(dapr_bin_dir)/placement" --listen-address 127.0.0.1 --port "$PLACEMENT_PORT" \
+    --id placement-0 --initial-cluster placement-0=127.0.0.1:58201 --raft-logstore-path "$RUN_DIR/placement" \
+    --healthz-listen-address 127.0.0.1 --healthz-port 58081 --metrics-listen-address 127.0.0.1 --metrics-port 59091 --log-as-json
+  wait_for placement "$LOG_DIR/placement.log" 30 curl -fsS http://127.0.0.1:58081/healthz
+}
+
+up_scheduler() {
+  running scheduler && return 0
+  log "starting Dapr scheduler $DAPR_VERSION on 127.0.0.1:$SCHEDULER_PORT"
+  mkdir -p "$RUN_DIR/scheduler"
+  start_bg scheduler "$(dapr_bin_dir)/scheduler" --listen-address 127.0.0.1 --port "$SCHEDULER_PORT" \
+    --healthz-listen-address 127.0.0.1 --healthz-port 58082 --metrics-listen-address 127.0.0.1 --metrics-port 59092 \
+    --id scheduler-0 --etcd-initial-cluster scheduler-0=http://127.0.0.1:52380 \
+    --etcd-data-dir "$RUN_DIR/scheduler" --etcd-client-port 52379 --log-as-json
+  wait_for scheduler "$LOG_DIR/scheduler.log" 60 curl -fsS http://127.0.0.1:58082/healthz
+}
+
+cmd=${1:-help}
+case "$cmd" in
+  up)
+    "$ROOT/scripts/install-infra.sh"
+    mkdir -p "$LOG_DIR" "$PID_DIR"
+    up_mariadb; up_redis; up_placement; up_scheduler; up_kafka; up_zipkin
+    log "stack ready: MariaDB :$MARIADB_PORT, Redis :$REDIS_PORT, Kafka :$KAFKA_PORT, Zipkin http://127.0.0.1:$ZIPKIN_PORT"
+    ;;
+  down)
+    for p in zipkin kafka scheduler placement redis mariadb; do
+      if running "$p"; then log "stopping $p"; fi
+      stop_bg "$p"
+    done
+    ;;
+  status)
+    for p in mariadb redis kafka zipkin placement scheduler; do
+      if running "$p"; then echo "$p: running (pid $(cat "$PID_DIR/$p.pid"))"; else echo "$p: stopped"; fi
+    done
+    ;;
+  reset)
+    "$0" down
+    rm -rf "$RUN_DIR/mariadb" "$RUN_DIR/kafka" "$RUN_DIR/scheduler" "$RUN_DIR/placement"
+    ;;
+  *) echo "usage: $0 up|down|status|reset" >&2; exit 2 ;;
+esac

@@ -1,0 +1,15 @@
+import { runMain, startMysqlService } from "@concert/platform";
+import { loadConcertConfig } from "./config";
+import { catalogRoutes } from "./http/routes";
+import { Concert, Schedule } from "./infra/entities";
+import { Catalog1763700000100 } from "./infra/migrations/1763700000100-catalog";
+
+runMain(() =>
+  startMysqlService({
+    name: "concert",
+    config: loadConcertConfig(),
+    entities: [Concert, Schedule],
+    migrations: [Catalog1763700000100],
+    routes: ({ ds, uow }) => [catalogRoutes(ds, uow)],
+  }),
+);

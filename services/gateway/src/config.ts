@@ -1,0 +1,19 @@
+import { loadConfig, serviceEnv } from "@concert/platform";
+import { z } from "zod";
+
+export const loadGatewayConfig = (env = process.env) =>
+  loadConfig(
+    "gateway",
+    {
+      ...serviceEnv,
+      PORT: serviceEnv.PORT.default(8080),
+      HOST: z.string().default("127.0.0.1"),
+      /** HS256 key shared with the user service, which issues the tokens. */
+      JWT_SECRET: z.string().min(32, "must be at least 32 characters"),
+      JWT_ISSUER: z.string().default("concert-booking"),
+      /** How long a call to an internal service may take before it counts as failed (ms). */
+      UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+    },
+    env,
+  );
+export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;

@@ -1,0 +1,67 @@
+import { uuidParam } from "@concert/contracts";
+import { problems, Router, validate } from "@concert/platform";
+import type { DataSource } from "typeorm";
+import { z } from "zod";
+import { countSeats, type SeatStatus } from "../domain/seat";
+import { ScheduleInventory, Seat } from "../infra/entities";
+
+const availabilityQuery = z.object({
+  scheduleIds: z
+    .string()
+    .transform((s) => [...new Set(s.split(",").filter(Boolean))])
+    .pipe(z.array(uuidParam).min(1).max(100)),
+});
+
+/** The seat service's internal API, reached only through Dapr service invocation. */
+export function seatRoutes(ds: DataSource): Router {
+  const router = new Router();
+
+  router.get("/schedules/:id/seats", async (ctx) => {
+    const scheduleId = validate(uuidParam, ctx.params.id, "path");
+    const inventory = await ds.getRepository(ScheduleInventory).findOneBy({ scheduleId });
+    if (!inventory) throw problems.notFound(`Schedule ${scheduleId}`);
+    const seats = await ds.getRepository(Seat).find({
+      where: { scheduleId },
+      select: { seatNumber: true, section: true, row: true, number: true, price: true, status: true },
+      order: { section: "ASC", row: "ASC", number: "ASC" },
+    });
+    ctx.body = {
+      scheduleId,
+      soldOut: inventory.soldOutAt !== null,
+      ...countSeats(tally(seats)),
+      seats: seats.map((s) => ({
+        seatNumber: s.seatNumber,
+        section: s.section,
+        row: s.row,
+        number: s.number,
+        price: s.price,
+        status: s.status,
+      })),
+    };
+  });
+
+  /** Remaining seats of many schedules in one query (the catalog listing asks for a page at once). */
+  router.get("/availability", async (ctx) => {
+    const { scheduleIds } = validate(availabilityQuery, ctx.query, "query");
+    const rows: Array<{ schedule_id: string; status: SeatStatus; count: string }> = await ds.query(
+      "SELECT schedule_id, status, COUNT(*) AS count FROM seats WHERE schedule_id IN (?) GROUP BY schedule_id, status",
+      [scheduleIds],
+    );
+    ctx.body = {
+      items: scheduleIds
+        .map((id) => {
+          const mine = rows.filter((r) => r.schedule_id === id).map((r) => ({ status: r.status, count: Number(r.count) }));
+          return mine.length ? { scheduleId: id, ...countSeats(mine) } : null;
+        })
+        .filter((x) => x !== null),
+    };
+  });
+
+  return router;
+}
+
+function tally(seats: ReadonlyArray<{ status: SeatStatus }>) {
+  const byStatus = new Map<SeatStatus, number>();
+  for (const s of seats) byStatus.set(s.status, (byStatus.get(s.status) ?? 0) + 1);
+  return [...byStatus].map(([status, count]) => ({ status, count }));
+}

@@ -1,0 +1,64 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, VersionColumn } from "typeorm";
+import type { SeatStatus } from "../domain/seat";
+
+/** One schedule's inventory: created from ScheduleCreated, marked when it sells out. */
+@Entity("schedule_inventories")
+export class ScheduleInventory {
+  @PrimaryColumn({ name: "schedule_id", type: "char", length: 36 })
+  scheduleId!: string;
+
+  @Column({ name: "concert_id", type: "char", length: 36 })
+  concertId!: string;
+
+  @Column({ name: "total_seats", type: "int" })
+  totalSeats!: number;
+
+  @Column({ name: "booking_opens_at", type: "datetime", precision: 3 })
+  bookingOpensAt!: Date;
+
+  @Column({ name: "sold_out_at", type: "datetime", precision: 3, nullable: true })
+  soldOutAt!: Date | null;
+
+  @CreateDateColumn({ name: "created_at", type: "datetime", precision: 3 })
+  createdAt!: Date;
+}
+
+/**
+ * A seat of a schedule. Holds and confirmations are decided by conditional UPDATEs on
+ * (status, reservation_id), so two reservations can never own the same seat.
+ */
+@Entity("seats")
+@Index("ix_seats_schedule_status", ["scheduleId", "status"])
+@Index("ix_seats_hold_expiry", ["status", "holdExpiresAt"])
+@Index("ix_seats_reservation", ["reservationId"])
+export class Seat {
+  @PrimaryColumn({ name: "schedule_id", type: "char", length: 36 })
+  scheduleId!: string;
+
+  @PrimaryColumn({ name: "seat_number", type: "varchar", length: 32 })
+  seatNumber!: string;
+
+  @Column({ type: "varchar", length: 8 })
+  section!: string;
+
+  @Column({ name: "row_no", type: "smallint" })
+  row!: number;
+
+  @Column({ name: "seat_no", type: "smallint" })
+  number!: number;
+
+  @Column({ type: "int" })
+  price!: number;
+
+  @Column({ type: "enum", enum: ["AVAILABLE", "HELD", "RESERVED"], default: "AVAILABLE" })
+  status!: SeatStatus;
+
+  @Column({ name: "reservation_id", type: "char", length: 36, nullable: true })
+  reservationId!: string | null;
+
+  @Column({ name: "hold_expires_at", type: "datetime", precision: 3, nullable: true })
+  holdExpiresAt!: Date | null;
+
+  @VersionColumn()
+  version!: number;
+}
