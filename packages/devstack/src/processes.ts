@@ -95,23 +95,28 @@ async function waitFor(what: string, log: string, timeoutMs: number, probe: () =
 
 const ok = async (url: string) => (await fetch(url, { signal: AbortSignal.timeout(1_000) })).ok;
 
+/** Starts a real daprd for `s` (unless running) and waits until its API answers. */
+export async function startSidecar(s: ServiceSpec): Promise<void> {
+  if (!isRunning(`${s.name}-daprd`)) {
+    const secrets = localSecrets();
+    launch(`${s.name}-daprd`, daprd(), daprdArgs(s), {
+      PATH: process.env.PATH ?? "",
+      APP_API_TOKEN: secrets.appApiToken,
+      DAPR_API_TOKEN: secrets.daprApiToken,
+    });
+  }
+  await waitFor(`${s.name} sidecar`, logFile(`${s.name}-daprd`), 60_000, () =>
+    ok(`http://127.0.0.1:${s.daprHttpPort}/v1.0/healthz`),
+  );
+}
+
 /** Starts a service's app and its daprd sidecar (unless running) and waits until both are ready. */
 export async function startService(name: string, extraEnv: Record<string, string> = {}): Promise<void> {
   const s = serviceSpec(name);
   const main = join(ROOT, "services", name, "dist", "main.js");
   if (!existsSync(main)) throw new Error(`${main} is missing: run the build (npx tsc -b) first`);
   if (!isRunning(`${name}-app`)) launch(`${name}-app`, process.execPath, ["--enable-source-maps", main], appEnv(s, extraEnv));
-  if (!isRunning(`${name}-daprd`)) {
-    const secrets = localSecrets();
-    launch(`${name}-daprd`, daprd(), daprdArgs(s), {
-      PATH: process.env.PATH ?? "",
-      APP_API_TOKEN: secrets.appApiToken,
-      DAPR_API_TOKEN: secrets.daprApiToken,
-    });
-  }
-  await waitFor(`${name} sidecar`, logFile(`${name}-daprd`), 60_000, () =>
-    ok(`http://127.0.0.1:${s.daprHttpPort}/v1.0/healthz`),
-  );
+  await startSidecar(s);
   await waitFor(`${name} app`, logFile(`${name}-app`), 60_000, () => ok(`http://127.0.0.1:${s.appPort}/readyz`));
 }
 
@@ -138,8 +143,10 @@ async function stopProcess(proc: string, signal: NodeJS.Signals): Promise<void> 
 
 export async function stopService(name: string, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
   await stopProcess(`${name}-app`, signal);
-  await stopProcess(`${name}-daprd`, signal);
+  await stopSidecar(name, signal);
 }
+
+export const stopSidecar = (name: string, signal: NodeJS.Signals = "SIGTERM") => stopProcess(`${name}-daprd`, signal);
 
 export async function startAll(names = SERVICES.map((s) => s.name)): Promise<void> {
   // Sidecars and apps of different services start independently: bring them up side by side.

@@ -1,14 +1,20 @@
 import { CommunicationProtocolEnum, DaprClient, LogLevel } from "@dapr/dapr";
 import type { ServiceConfig } from "./config";
+import type { Logger } from "./logger";
 
-/** One Dapr client per process, talking HTTP to this app's own sidecar. */
-export function createDaprClient(config: ServiceConfig): DaprClient {
+/**
+ * One Dapr client per process, talking HTTP to this app's own sidecar. The SDK's own log lines
+ * go to the service's JSON log at debug level: failures surface where the caller handles them.
+ */
+export function createDaprClient(config: ServiceConfig, log: Logger): DaprClient {
+  const sdk = log.child({ component: "dapr-sdk" });
+  const write = (msg: unknown, ...rest: unknown[]) => sdk.debug({ detail: rest.length ? rest : undefined }, String(msg));
   return new DaprClient({
     daprHost: config.DAPR_HOST,
     daprPort: String(config.DAPR_HTTP_PORT),
     communicationProtocol: CommunicationProtocolEnum.HTTP,
     ...(config.DAPR_API_TOKEN ? { daprApiToken: config.DAPR_API_TOKEN } : {}),
-    logger: { level: LogLevel.Warn },
+    logger: { level: LogLevel.Warn, service: { error: write, warn: write, info: write, verbose: write, debug: write } },
   });
 }
 

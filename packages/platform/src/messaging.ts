@@ -117,6 +117,8 @@ export class OutboxRelay {
   private running?: Promise<void>;
   private again = false;
   private stopped = true;
+  /** Consecutive failed publishes: the next poll backs off exponentially (sidecar or broker down). */
+  private failures = 0;
 
   constructor(
     private readonly ds: DataSource,
@@ -170,7 +172,8 @@ export class OutboxRelay {
   private schedule(): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.wake(), this.options.pollIntervalMs ?? 1_000);
+    const poll = this.options.pollIntervalMs ?? 1_000;
+    this.timer = setTimeout(() => this.wake(), Math.min(poll * 2 ** this.failures, 30_000));
     this.timer.unref();
   }
 
@@ -192,6 +195,7 @@ export class OutboxRelay {
         done.push(row.seq);
       }
       if (done.length) await m.query("UPDATE outbox SET published_at = NOW(3) WHERE seq IN (?)", [done]);
+      this.failures = failed ? Math.min(this.failures + 1, 10) : 0;
       return { published: done.length, more: !failed && rows.length === limit };
     });
   }

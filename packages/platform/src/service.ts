@@ -40,7 +40,7 @@ export async function startMysqlService<C extends ServiceConfig & DatabaseConfig
   const { config, name } = options;
   const log = createLogger(name, config.LOG_LEVEL);
   const ds = await openDatabase(createDataSource(config, options), config);
-  const dapr = createDaprClient(config);
+  const dapr = createDaprClient(config, log);
   const relay = new OutboxRelay(ds, dapr, log, { pubsubName: config.PUBSUB_NAME, source: name });
   const parts: ServiceParts<C> = {
     config,

@@ -45,6 +45,9 @@ export const openApiDocument = {
     "/api/concerts/{id}/schedules": {
       get: { summary: "A concert's schedules with remaining seats", parameters: [idParam], responses: { 200: json("Schedules"), 404: problem } },
     },
+    "/api/schedules/{id}": {
+      get: { summary: "One schedule", parameters: [idParam], responses: { 200: json("The schedule"), 404: problem } },
+    },
     "/api/schedules/{id}/seats": {
       get: { summary: "Seat map of a schedule", parameters: [idParam], responses: { 200: json("Seats with status and price"), 404: problem } },
     },

@@ -12,7 +12,10 @@ export interface Upstreams {
 
 function reply(ctx: Context, res: UpstreamResponse): void {
   ctx.status = res.status;
-  ctx.set(res.headers);
+  const { location, ...headers } = res.headers;
+  ctx.set(headers);
+  // Internal paths become public ones: /concerts/1 -> /api/concerts/1.
+  if (location?.startsWith("/")) ctx.set("Location", `/api${location}`);
   ctx.type = res.contentType;
   ctx.body = res.body;
 }
@@ -41,6 +44,10 @@ export function publicRoutes(up: Upstreams, auth: { secret: string; issuer: stri
     const res = await up.concert.call({ method: "GET", path: `/concerts/${id(ctx)}/schedules` });
     if (res.status === 200) res.body = await withRemainingSeats(up.seat, res.body as { items: ScheduleView[] });
     reply(ctx, res);
+  });
+
+  router.get("/schedules/:id", async (ctx) => {
+    reply(ctx, await up.concert.call({ method: "GET", path: `/schedules/${id(ctx)}` }));
   });
 
   router.get("/schedules/:id/seats", async (ctx) => {

@@ -1,0 +1,28 @@
+/** Unit tests need nothing running; integration tests run against the real local stack. */
+const transform = {
+  "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/test/tsconfig.json", diagnostics: false }],
+};
+const common = {
+  rootDir: __dirname,
+  testEnvironment: "node",
+  testEnvironmentOptions: { globalsCleanup: "off" },
+  transform,
+  moduleFileExtensions: ["ts", "js", "json"],
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: "unit", testMatch: ["<rootDir>/{packages,services}/*/test/unit/**/*.test.ts"] },
+    {
+      ...common,
+      displayName: "integration",
+      testMatch: [
+        "<rootDir>/{packages,services}/*/test/integration/**/*.test.ts",
+        "<rootDir>/test/e2e/**/*.test.ts",
+      ],
+      slowTestThreshold: 30,
+      // Real brokers and sidecars: each test waits for conditions with its own bounded deadline.
+      testTimeout: 90_000,
+    },
+  ],
+};

@@ -1,0 +1,56 @@
+import { serviceSpec, signToken } from "@concert/devstack";
+import { randomUUID } from "node:crypto";
+import { SignJWT } from "jose";
+import { adminToken, api, userToken } from "../support/stack";
+
+const body = { title: "Auth", venue: "Hall" };
+
+describe("who may call what", () => {
+  it("refuses admin routes without a token, with a tampered or foreign token, and to plain users", async () => {
+    expect((await api("POST", "/api/admin/concerts", { body })).status).toBe(401);
+
+    const good = await adminToken();
+    const [h, p, s] = good.split(".");
+    const claims = JSON.parse(Buffer.from(p!, "base64url").toString());
+    const forged = [h, Buffer.from(JSON.stringify({ ...claims, role: "admin", sub: randomUUID() })).toString("base64url"), s].join(".");
+    const tampered = await api("POST", "/api/admin/concerts", { body, token: forged });
+    expect(tampered.status).toBe(401);
+    expect(tampered.body).toMatchObject({ type: "/problems/unauthorized" });
+
+    const foreign = await new SignJWT({ role: "admin" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(randomUUID())
+      .setIssuer("concert-booking")
+      .setExpirationTime("1h")
+      .sign(new TextEncoder().encode("a-different-secret-of-enough-length-000"));
+    expect((await api("POST", "/api/admin/concerts", { body, token: foreign })).status).toBe(401);
+
+    const expired = await signToken(randomUUID(), "admin", -60);
+    expect((await api("POST", "/api/admin/concerts", { body, token: expired })).status).toBe(401);
+
+    const user = await api("POST", "/api/admin/concerts", { body, token: await userToken() });
+    expect(user.status).toBe(403);
+    expect(user.body).toMatchObject({ type: "/problems/forbidden" });
+  });
+
+  it("internal services answer only their own sidecar (app API token)", async () => {
+    const concert = `http://127.0.0.1:${serviceSpec("concert").appPort}`;
+    const direct = await fetch(`${concert}/concerts`);
+    expect(direct.status).toBe(401);
+    expect(direct.headers.get("content-type")).toMatch(/problem\+json/);
+    const wrong = await fetch(`${concert}/concerts`, { headers: { "dapr-api-token": "x".repeat(32) } });
+    expect(wrong.status).toBe(401);
+    // Probes stay open for the platform.
+    expect((await fetch(`${concert}/healthz`)).status).toBe(200);
+  });
+
+  it("each service reports readiness of its database and sidecar", async () => {
+    for (const name of ["concert", "seat", "gateway"]) {
+      const r = await fetch(`http://127.0.0.1:${serviceSpec(name).appPort}/readyz`);
+      expect(r.status).toBe(200);
+      const checks = ((await r.json()) as { checks: Record<string, string> }).checks;
+      expect(Object.values(checks).every((s) => s === "up")).toBe(true);
+      expect(checks.sidecar).toBe("up");
+    }
+  });
+});
