@@ -24,3 +24,44 @@ export const pageQuery = z.object({
 });
 
 export const uuidParam = z.uuid({ message: "must be a UUID" });
+
+export const MAX_SEATS_PER_RESERVATION = 8;
+
+export const signUpRequest = z.strictObject({
+  email: z.email().max(254).transform((e) => e.toLowerCase()),
+  password: z.string().min(10, "at least 10 characters").max(128),
+  name: z.string().trim().min(1).max(100),
+});
+export type SignUpRequest = z.infer<typeof signUpRequest>;
+
+export const loginRequest = z.strictObject({
+  email: z.string().max(254).transform((e) => e.toLowerCase()),
+  password: z.string().min(1).max(128),
+});
+
+export const joinQueueRequest = z.strictObject({ concertId: z.uuid() });
+
+const seatNumber = z.string().regex(/^[A-Z][A-Z0-9]{0,7}-\d{1,3}-\d{1,3}$/, "a seat number like VIP-1-7");
+
+export const createReservationRequest = z.strictObject({
+  scheduleId: z.uuid(),
+  seatNumbers: z
+    .array(seatNumber)
+    .min(1)
+    .max(MAX_SEATS_PER_RESERVATION, `at most ${MAX_SEATS_PER_RESERVATION} seats per reservation`)
+    .refine((s) => new Set(s).size === s.length, "seat numbers must not repeat"),
+});
+export type CreateReservationRequest = z.infer<typeof createReservationRequest>;
+
+/** Internal: what the booking side asks the seat service to hold (all or nothing). */
+export const holdSeatsRequest = z.strictObject({
+  reservationId: z.uuid(),
+  scheduleId: z.uuid(),
+  seatNumbers: createReservationRequest.shape.seatNumbers,
+  holdSeconds: z.number().int().min(1).max(3_600),
+});
+export type HoldSeatsRequest = z.infer<typeof holdSeatsRequest>;
+
+export const releaseSeatsRequest = z.strictObject({
+  reason: z.enum(["released", "payment_declined", "cancelled", "compensated", "expired"]),
+});

@@ -28,7 +28,7 @@ export function appEnv(s: ServiceSpec, extra: Record<string, string> = {}): Reco
     ...(s.database
       ? { DB_PORT: String(INFRA.mariadbPort), DB_USER: INFRA.dbUser, DB_PASSWORD: INFRA.dbPassword, DB_NAME: s.name }
       : {}),
-    ...(s.public ? { JWT_SECRET: secrets.jwtSecret } : {}),
+    ...s.env?.(secrets),
     ...extra,
   };
 }

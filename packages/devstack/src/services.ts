@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { LocalSecrets } from "./secrets";
 
 /** Where the project lives and where local runs keep their state (git-ignored). */
 export const ROOT = join(__dirname, "..", "..", "..");
@@ -7,6 +8,7 @@ export const RUN_DIR = process.env.CONCERT_RUN_DIR ?? join(ROOT, ".run");
 /** Loopback ports of the local stack (must match scripts/lib.sh). */
 export const INFRA = {
   mariadbPort: 13306,
+  redisUrl: "redis://127.0.0.1:16379",
   placement: "127.0.0.1:50005",
   scheduler: "127.0.0.1:50006",
   zipkinUrl: "http://127.0.0.1:9411",
@@ -23,8 +25,8 @@ export interface ServiceSpec {
   metricsPort: number;
   /** Owns a MySQL database of its own name. */
   database: boolean;
-  /** Reachable from outside (the gateway); every other service is internal. */
-  public?: boolean;
+  /** Service-specific settings for local runs. */
+  env?: (secrets: LocalSecrets) => Record<string, string>;
 }
 
 const spec = (name: string, n: number, extra: Partial<ServiceSpec> = {}): ServiceSpec => ({
@@ -41,8 +43,16 @@ const spec = (name: string, n: number, extra: Partial<ServiceSpec> = {}): Servic
 /** Every service, in start order. Adding a service: one line here (docs/adding-a-service.md). */
 export const SERVICES: ServiceSpec[] = [
   spec("concert", 1),
-  spec("seat", 2),
-  spec("gateway", 0, { appPort: 8080, database: false, public: true }),
+  // Short sweeper grace locally, so a hold left by a dead saga is visibly released in seconds.
+  spec("seat", 2, { env: () => ({ HOLD_SWEEP_INTERVAL_MS: "500", HOLD_GRACE_SECONDS: "1" }) }),
+  spec("user", 3, {
+    env: (s) => ({ JWT_SECRET: s.jwtSecret, ADMIN_EMAIL: "admin@concert.local", ADMIN_PASSWORD: s.adminPassword }),
+  }),
+  spec("queue", 4, {
+    database: false,
+    env: () => ({ REDIS_URL: INFRA.redisUrl, QUEUE_TICK_MS: "200", QUEUE_ACTIVE_CAPACITY: "100", QUEUE_ADMISSION_PER_SECOND: "50" }),
+  }),
+  spec("gateway", 0, { appPort: 8080, database: false, env: (s) => ({ JWT_SECRET: s.jwtSecret }) }),
 ];
 
 export function serviceSpec(name: string): ServiceSpec {

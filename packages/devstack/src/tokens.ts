@@ -1,13 +1,7 @@
-import { SignJWT } from "jose";
+import { signAccessToken } from "@concert/platform";
 import { localSecrets } from "./secrets";
 
-/** Signs an access token the local gateway accepts, as the user service will (issuer, HS256). */
-export async function signToken(sub: string, role: "user" | "admin", ttlSeconds = 3600): Promise<string> {
-  return new SignJWT({ role })
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject(sub)
-    .setIssuer("concert-booking")
-    .setIssuedAt()
-    .setExpirationTime(`${ttlSeconds}s`)
-    .sign(new TextEncoder().encode(localSecrets().jwtSecret));
+/** Signs an access token the local gateway accepts, exactly as the user service does. */
+export function signToken(sub: string, role: "user" | "admin", ttlSeconds = 3600): Promise<string> {
+  return signAccessToken({ secret: localSecrets().jwtSecret, issuer: "concert-booking" }, { userId: sub, role }, ttlSeconds);
 }

@@ -1,3 +1,4 @@
+export * from "./auth";
 export * from "./breaker";
 export * from "./config";
 export * from "./context";

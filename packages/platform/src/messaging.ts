@@ -4,6 +4,7 @@ import type { EventContract, PayloadOf } from "@concert/contracts";
 import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from "typeorm";
 import { currentContext } from "./context";
 import type { Logger } from "./logger";
+import type { Worker } from "./service";
 
 /** Creates the outbox and inbox tables; list it first in every service's migrations. */
 export class CreateMessagingTables1763700000000 implements MigrationInterface {
@@ -54,8 +55,12 @@ export class UnitOfWork {
     private readonly relay?: OutboxRelay,
   ) {}
 
-  async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    const result = await this.ds.transaction((manager) => this.inTransaction(manager, work));
+  async run<T>(work: (tx: Transaction) => Promise<T>, options: { isolation?: IsolationLevel } = {}): Promise<T> {
+    const result = await retryOnDeadlock(() =>
+      options.isolation
+        ? this.ds.transaction(options.isolation, (manager) => this.inTransaction(manager, work))
+        : this.ds.transaction((manager) => this.inTransaction(manager, work)),
+    );
     this.relay?.wake();
     return result;
   }
@@ -65,7 +70,7 @@ export class UnitOfWork {
    * redelivered or concurrently delivered event is skipped. Returns false for a duplicate.
    */
   async runOnce(consumer: string, eventId: string, work: (tx: Transaction) => Promise<void>): Promise<boolean> {
-    const applied = await this.ds.transaction(async (manager) => {
+    const applied = await retryOnDeadlock(() => this.ds.transaction(async (manager) => {
       const res: { affectedRows: number } = await manager.query(
         "INSERT IGNORE INTO inbox (consumer, event_id) VALUES (?, ?)",
         [consumer, eventId],
@@ -73,7 +78,7 @@ export class UnitOfWork {
       if (res.affectedRows === 0) return false;
       await this.inTransaction(manager, work);
       return true;
-    });
+    }));
     if (applied) this.relay?.wake();
     return applied;
   }
@@ -98,6 +103,26 @@ export class UnitOfWork {
   }
 }
 
+type IsolationLevel = "READ UNCOMMITTED" | "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE";
+
+/** InnoDB picked this transaction as a deadlock victim (1213) or it waited too long (1205). */
+const isRetryable = (err: unknown) => {
+  const errno = (err as { errno?: number; driverError?: { errno?: number } }).driverError?.errno ?? (err as { errno?: number }).errno;
+  return errno === 1213 || errno === 1205;
+};
+
+/** Runs a whole transaction again when the database aborted it to break a deadlock. */
+async function retryOnDeadlock<T>(attempt: () => Promise<T>, tries = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (i >= tries || !isRetryable(err)) throw err;
+      await new Promise((r) => setTimeout(r, 5 * i + Math.random() * 10));
+    }
+  }
+}
+
 export interface RelayOptions {
   pubsubName: string;
   /** CloudEvent `source` of what this service publishes. */
@@ -112,7 +137,7 @@ export interface RelayOptions {
  * normal case; a crash between publish and mark republishes the row with the same CloudEvent
  * id, which consumers' inboxes absorb.
  */
-export class OutboxRelay {
+export class OutboxRelay implements Worker {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;

@@ -26,8 +26,13 @@ export interface MysqlServiceOptions<C> extends DatabaseOptions {
   routes: (parts: ServiceParts<C>) => Router[];
   /** Registers the topics this service consumes. */
   subscribe?: (parts: ServiceParts<C>) => void;
-  /** Extra work to stop on shutdown (sweepers, timers). */
-  onShutdown?: Array<() => Promise<unknown>>;
+  /** Background work (sweepers, schedulers): started with the service, stopped before the database closes. */
+  workers?: (parts: ServiceParts<C>) => Worker[];
+}
+
+export interface Worker {
+  start(): void;
+  stop(): Promise<void>;
 }
 
 /**
@@ -62,10 +67,10 @@ export async function startMysqlService<C extends ServiceConfig & DatabaseConfig
       { name: "sidecar", check: () => sidecarHealthy(config) },
     ],
   });
-  relay.start();
+  const workers: Worker[] = [relay, ...(options.workers?.(parts) ?? [])];
+  for (const w of workers) w.start();
   const server = await serve(app, config, log, [
-    ...(options.onShutdown ?? []),
-    () => relay.stop(),
+    ...workers.map((w) => () => w.stop()),
     async () => shutdownBreakers(),
     () => ds.destroy(),
   ]);

@@ -6,12 +6,17 @@ import { Upstream } from "./infra/upstream";
 runMain(async () => {
   const config = loadGatewayConfig();
   const log = createLogger("gateway", config.LOG_LEVEL);
-  const upstreams = { concert: new Upstream("concert", config), seat: new Upstream("seat", config) };
+  const upstreams = {
+    concert: new Upstream("concert", config),
+    seat: new Upstream("seat", config),
+    user: new Upstream("user", config),
+    queue: new Upstream("queue", config),
+  };
   const app = createApp({
     config,
     log,
     requireAppToken: false,
-    routers: [publicRoutes(upstreams, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER })],
+    routers: [publicRoutes(upstreams, { key: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER }, holdSeconds: config.HOLD_SECONDS })],
     readiness: [{ name: "sidecar", check: () => sidecarHealthy(config) }],
   });
   await serve(app, config, log, [async () => shutdownBreakers()]);

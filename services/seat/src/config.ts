@@ -1,4 +1,17 @@
 import { databaseEnv, loadConfig, serviceEnv } from "@concert/platform";
+import { z } from "zod";
 
-export const loadSeatConfig = (env = process.env) => loadConfig("seat", { ...serviceEnv, ...databaseEnv }, env);
+export const loadSeatConfig = (env = process.env) =>
+  loadConfig(
+    "seat",
+    {
+      ...serviceEnv,
+      ...databaseEnv,
+      /** How often expired holds are looked for (ms). */
+      HOLD_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+      /** How long past its expiry a hold is left to its saga before the sweeper releases it (s). */
+      HOLD_GRACE_SECONDS: z.coerce.number().int().min(0).default(30),
+    },
+    env,
+  );
 export type SeatConfig = ReturnType<typeof loadSeatConfig>;

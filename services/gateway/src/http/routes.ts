@@ -1,13 +1,22 @@
-import { pageQuery, uuidParam } from "@concert/contracts";
-import { Router, validate } from "@concert/platform";
+import { randomUUID } from "node:crypto";
+import { createReservationRequest, joinQueueRequest, pageQuery, uuidParam } from "@concert/contracts";
+import { type TokenKey, Router, validate } from "@concert/platform";
 import type { Context } from "koa";
 import type { Upstream, UpstreamResponse } from "../infra/upstream";
-import { authenticate, requireRole } from "./auth";
+import { authenticate, principalOf, requireRole } from "./auth";
 import { openApiDocument } from "./openapi";
+import { queueGate } from "./queue-gate";
 
 export interface Upstreams {
   concert: Upstream;
   seat: Upstream;
+  user: Upstream;
+  queue: Upstream;
+}
+
+export interface GatewayOptions {
+  key: TokenKey;
+  holdSeconds: number;
 }
 
 function reply(ctx: Context, res: UpstreamResponse): void {
@@ -17,47 +26,98 @@ function reply(ctx: Context, res: UpstreamResponse): void {
   // Internal paths become public ones: /concerts/1 -> /api/concerts/1.
   if (location?.startsWith("/")) ctx.set("Location", `/api${location}`);
   ctx.type = res.contentType;
-  ctx.body = res.body;
+  // A problem names the public path it happened on, never an internal one.
+  ctx.body = res.contentType.includes("problem+json") && res.body && typeof res.body === "object" ? { ...res.body, instance: ctx.path } : res.body;
 }
 
 const id = (ctx: Context, name = "id") => validate(uuidParam, ctx.params[name], "path");
 
 /** The public API. Each route validates what it can at the edge and forwards to its owner. */
-export function publicRoutes(up: Upstreams, auth: { secret: string; issuer: string }): Router {
+export function publicRoutes(up: Upstreams, options: GatewayOptions): Router {
   const router = new Router({ prefix: "/api" });
-  const admin = [authenticate(auth.secret, auth.issuer), requireRole("admin")];
+  const auth = authenticate(options.key);
+  const admin = [auth, requireRole("admin")];
+  const gate = queueGate(up.concert, up.queue);
 
   router.get("/openapi.json", (ctx) => {
     ctx.body = openApiDocument;
   });
 
+  // Identity
+  router.post("/users", async (ctx) => {
+    reply(ctx, await up.user.call({ method: "POST", path: "/users", body: ctx.request.body ?? {} }));
+  });
+  router.post("/auth/login", async (ctx) => {
+    reply(ctx, await up.user.call({ method: "POST", path: "/auth/login", body: ctx.request.body ?? {} }));
+  });
+  router.get("/me", auth, async (ctx) => {
+    const principal = principalOf(ctx);
+    reply(ctx, await up.user.call({ method: "GET", path: `/users/${principal.userId}`, principal }));
+  });
+
+  // Catalog
   router.get("/concerts", async (ctx) => {
     const query = validate(pageQuery, ctx.query, "query");
     reply(ctx, await up.concert.call({ method: "GET", path: "/concerts", query: { limit: String(query.limit), offset: String(query.offset) } }));
   });
-
   router.get("/concerts/:id", async (ctx) => {
     reply(ctx, await up.concert.call({ method: "GET", path: `/concerts/${id(ctx)}` }));
   });
-
   router.get("/concerts/:id/schedules", async (ctx) => {
     const res = await up.concert.call({ method: "GET", path: `/concerts/${id(ctx)}/schedules` });
     if (res.status === 200) res.body = await withRemainingSeats(up.seat, res.body as { items: ScheduleView[] });
     reply(ctx, res);
   });
-
   router.get("/schedules/:id", async (ctx) => {
     reply(ctx, await up.concert.call({ method: "GET", path: `/schedules/${id(ctx)}` }));
   });
 
-  router.get("/schedules/:id/seats", async (ctx) => {
-    reply(ctx, await up.seat.call({ method: "GET", path: `/schedules/${id(ctx)}/seats` }));
+  // Waiting room
+  router.post("/queue/tokens", auth, async (ctx) => {
+    const body = validate(joinQueueRequest, ctx.request.body);
+    const concert = await up.concert.call({ method: "GET", path: `/concerts/${body.concertId}` });
+    if (concert.status !== 200) return reply(ctx, concert);
+    reply(ctx, await up.queue.call({ method: "POST", path: "/tokens", body, principal: principalOf(ctx) }));
+  });
+  router.get("/queue/tokens/current", auth, async (ctx) => {
+    const { concertId } = validate(joinQueueRequest, ctx.query, "query");
+    reply(ctx, await up.queue.call({ method: "GET", path: "/tokens/current", query: { concertId }, principal: principalOf(ctx) }));
   });
 
+  // Behind the queue
+  router.get("/schedules/:id/seats", auth, async (ctx) => {
+    const scheduleId = id(ctx);
+    await gate(ctx, scheduleId);
+    reply(ctx, await up.seat.call({ method: "GET", path: `/schedules/${scheduleId}/seats` }));
+  });
+  router.post("/reservations", auth, async (ctx) => {
+    const body = validate(createReservationRequest, ctx.request.body);
+    await gate(ctx, body.scheduleId);
+    // Until the reservation service takes over (booking saga), a reservation is its seat hold.
+    const res = await up.seat.call({
+      method: "POST",
+      path: "/holds",
+      body: { ...body, reservationId: randomUUID(), holdSeconds: options.holdSeconds },
+      principal: principalOf(ctx),
+    });
+    if (res.status === 201) {
+      const hold = res.body as { reservationId: string; scheduleId: string; seatNumbers: string[]; amount: number; expiresAt: string };
+      res.body = {
+        reservationId: hold.reservationId,
+        status: "PENDING_PAYMENT",
+        scheduleId: hold.scheduleId,
+        seatNumbers: hold.seatNumbers,
+        amount: hold.amount,
+        holdExpiresAt: hold.expiresAt,
+      };
+    }
+    reply(ctx, res);
+  });
+
+  // Administration
   router.post("/admin/concerts", ...admin, async (ctx) => {
     reply(ctx, await up.concert.call({ method: "POST", path: "/concerts", body: ctx.request.body ?? {} }));
   });
-
   router.post("/admin/concerts/:id/schedules", ...admin, async (ctx) => {
     reply(ctx, await up.concert.call({ method: "POST", path: `/concerts/${id(ctx)}/schedules`, body: ctx.request.body ?? {} }));
   });

@@ -1,4 +1,4 @@
-import { createBreaker, currentContext, problems, type ServiceConfig } from "@concert/platform";
+import { createBreaker, currentContext, PRINCIPAL_HEADERS, type Principal, problems, type ServiceConfig } from "@concert/platform";
 import type CircuitBreaker from "opossum";
 
 export interface UpstreamRequest {
@@ -7,6 +7,8 @@ export interface UpstreamRequest {
   query?: Record<string, string | string[] | undefined>;
   body?: unknown;
   headers?: Record<string, string>;
+  /** The verified caller, passed on as x-user-id / x-user-role. */
+  principal?: Principal;
 }
 
 export interface UpstreamResponse {
@@ -59,6 +61,10 @@ export class Upstream {
       for (const one of [v ?? []].flat()) url.searchParams.append(k, one);
     }
     const headers: Record<string, string> = { accept: "application/json", ...req.headers };
+    if (req.principal) {
+      headers[PRINCIPAL_HEADERS.userId] = req.principal.userId;
+      headers[PRINCIPAL_HEADERS.role] = req.principal.role;
+    }
     const trace = currentContext();
     if (trace) headers.traceparent = trace.traceparent;
     if (this.config.DAPR_API_TOKEN) headers["dapr-api-token"] = this.config.DAPR_API_TOKEN;

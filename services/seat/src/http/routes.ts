@@ -1,9 +1,10 @@
-import { uuidParam } from "@concert/contracts";
+import { holdSeatsRequest, releaseSeatsRequest, uuidParam } from "@concert/contracts";
 import { problems, Router, validate } from "@concert/platform";
 import type { DataSource } from "typeorm";
 import { z } from "zod";
 import { countSeats, type SeatStatus } from "../domain/seat";
 import { ScheduleInventory, Seat } from "../infra/entities";
+import type { SeatHolds } from "../infra/holds";
 
 const availabilityQuery = z.object({
   scheduleIds: z
@@ -13,8 +14,28 @@ const availabilityQuery = z.object({
 });
 
 /** The seat service's internal API, reached only through Dapr service invocation. */
-export function seatRoutes(ds: DataSource): Router {
+export function seatRoutes(ds: DataSource, holds: SeatHolds): Router {
   const router = new Router();
+
+  router.post("/holds", async (ctx) => {
+    const { created, hold } = await holds.hold(validate(holdSeatsRequest, ctx.request.body));
+    ctx.status = created ? 201 : 200;
+    ctx.body = hold;
+  });
+
+  router.get("/holds/:reservationId", async (ctx) => {
+    ctx.body = await holds.get(validate(uuidParam, ctx.params.reservationId, "path"));
+  });
+
+  router.post("/holds/:reservationId/confirm", async (ctx) => {
+    ctx.body = await holds.confirm(validate(uuidParam, ctx.params.reservationId, "path"));
+  });
+
+  router.post("/holds/:reservationId/release", async (ctx) => {
+    const reservationId = validate(uuidParam, ctx.params.reservationId, "path");
+    const { reason } = validate(releaseSeatsRequest, ctx.request.body ?? {});
+    ctx.body = { reservationId, released: await holds.release(reservationId, reason) };
+  });
 
   router.get("/schedules/:id/seats", async (ctx) => {
     const scheduleId = validate(uuidParam, ctx.params.id, "path");

@@ -1,0 +1,52 @@
+/** Queue token states (SPEC 4): WAITING -> ACTIVE -> EXPIRED. */
+export type TokenStatus = "WAITING" | "ACTIVE" | "EXPIRED";
+
+export interface TokenRecord {
+  token: string;
+  userId: string;
+  concertId: string;
+  status: TokenStatus;
+  issuedAt: number;
+  activatedAt?: number;
+  expiresAt?: number;
+}
+
+export interface TokenView {
+  token: string;
+  concertId: string;
+  status: TokenStatus;
+  /** 1-based place in line while WAITING. */
+  position: number | null;
+  /** Rough wait until admission, while WAITING. */
+  etaSeconds: number | null;
+  activeUntil: string | null;
+}
+
+/** An ACTIVE token past its expiry is EXPIRED, whether or not admission has swept it yet. */
+export function effectiveStatus(t: TokenRecord, now: number): TokenStatus {
+  if (t.status === "ACTIVE" && (t.expiresAt ?? 0) <= now) return "EXPIRED";
+  return t.status;
+}
+
+/** Wait estimate: the people ahead leave at the admission rate. */
+export function etaSeconds(position: number, admissionPerSecond: number): number {
+  return Math.ceil(position / admissionPerSecond);
+}
+
+export function viewOf(t: TokenRecord, now: number, position: number | null, admissionPerSecond: number): TokenView {
+  const status = effectiveStatus(t, now);
+  const waiting = status === "WAITING" && position !== null;
+  return {
+    token: t.token,
+    concertId: t.concertId,
+    status,
+    position: waiting ? position : null,
+    etaSeconds: waiting ? etaSeconds(position, admissionPerSecond) : null,
+    activeUntil: status === "ACTIVE" && t.expiresAt ? new Date(t.expiresAt).toISOString() : null,
+  };
+}
+
+/** How many may be admitted in one tick: free slots, capped by the rate over the tick. */
+export function admissionsPerTick(admissionPerSecond: number, tickMs: number): number {
+  return Math.max(1, Math.floor((admissionPerSecond * tickMs) / 1000));
+}

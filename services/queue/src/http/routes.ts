@@ -1,0 +1,54 @@
+import { joinQueueRequest, uuidParam } from "@concert/contracts";
+import { PRINCIPAL_HEADERS, problems, Router, validate } from "@concert/platform";
+import type { Context } from "koa";
+import { z } from "zod";
+import type { QueueConfig } from "../config";
+import { viewOf } from "../domain/token";
+import type { RedisQueue } from "../infra/redis-queue";
+
+const userOf = (ctx: Context) => validate(uuidParam, ctx.get(PRINCIPAL_HEADERS.userId), "user");
+const settleRequest = z.strictObject({ userId: z.uuid(), concertId: z.uuid() });
+
+/** The queue's internal API. Users reach only their own tokens. */
+export function queueRoutes(queue: RedisQueue, config: QueueConfig): Router {
+  const router = new Router();
+  const render = async (token: string, userId: string) => {
+    const now = Date.now();
+    const t = await queue.get(token);
+    if (!t || t.userId !== userId) throw problems.notFound("Queue token");
+    return { ...viewOf(t, now, await queue.positionOf(t, now), config.QUEUE_ADMISSION_PER_SECOND), userId: t.userId };
+  };
+
+  router.post("/tokens", async (ctx) => {
+    const userId = userOf(ctx);
+    const { concertId } = validate(joinQueueRequest, ctx.request.body);
+    const before = await queue.tokenOfUser(userId, concertId);
+    const token = await queue.join(userId, concertId, Date.now());
+    ctx.status = token === before ? 200 : 201;
+    ctx.body = await render(token, userId);
+  });
+
+  router.get("/tokens/current", async (ctx) => {
+    const userId = userOf(ctx);
+    const { concertId } = validate(joinQueueRequest, ctx.query, "query");
+    const token = await queue.tokenOfUser(userId, concertId);
+    if (!token) throw problems.notFound("Queue token");
+    ctx.body = await render(token, userId);
+  });
+
+  router.get("/tokens/:token", async (ctx) => {
+    ctx.body = await render(validate(uuidParam, ctx.params.token, "path"), userOf(ctx));
+  });
+
+  // Hooks for the booking saga's events (ReservationCompleted / ReservationFailed).
+  router.post("/tokens/expire", async (ctx) => {
+    const { userId, concertId } = validate(settleRequest, ctx.request.body);
+    ctx.body = { status: await queue.expire(userId, concertId, Date.now()) };
+  });
+  router.post("/tokens/restore", async (ctx) => {
+    const { userId, concertId } = validate(settleRequest, ctx.request.body);
+    ctx.body = { status: await queue.restore(userId, concertId, Date.now()) };
+  });
+
+  return router;
+}

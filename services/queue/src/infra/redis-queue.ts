@@ -1,0 +1,194 @@
+import { randomUUID } from "node:crypto";
+import Redis from "ioredis";
+import type { TokenRecord, TokenStatus } from "../domain/token";
+
+/**
+ * The waiting room in Redis. Per concert: a WAITING sorted set scored by arrival sequence
+ * (FIFO), an ACTIVE sorted set scored by expiry, and a heartbeat set for waiting tokens. Every
+ * transition is one Lua script, so concurrent joins and admissions on any number of replicas
+ * never double-admit or lose a place.
+ */
+const k = {
+  token: (t: string) => `queue:token:${t}`,
+  user: (concertId: string, userId: string) => `queue:${concertId}:user:${userId}`,
+  seq: (c: string) => `queue:${c}:seq`,
+  waiting: (c: string) => `queue:${c}:waiting`,
+  active: (c: string) => `queue:${c}:active`,
+  seen: (c: string) => `queue:${c}:seen`,
+  concerts: "queue:concerts",
+};
+
+const TOKEN_TTL_SECONDS = 24 * 3600;
+
+// KEYS: user, seq, waiting, seen, concerts   ARGV: userId, concertId, newToken, now, tokenTtl
+const JOIN = `
+local existing = redis.call('GET', KEYS[1])
+if existing then
+  local t = redis.call('HMGET', 'queue:token:' .. existing, 'status', 'expiresAt')
+  if t[1] == 'WAITING' then
+    redis.call('ZADD', KEYS[4], 'XX', ARGV[4], existing)
+    return existing
+  end
+  if t[1] == 'ACTIVE' and tonumber(t[2]) > tonumber(ARGV[4]) then return existing end
+end
+local seq = redis.call('INCR', KEYS[2])
+local key = 'queue:token:' .. ARGV[3]
+redis.call('HSET', key, 'userId', ARGV[1], 'concertId', ARGV[2], 'status', 'WAITING', 'issuedAt', ARGV[4])
+redis.call('EXPIRE', key, ARGV[5])
+redis.call('ZADD', KEYS[3], seq, ARGV[3])
+redis.call('ZADD', KEYS[4], ARGV[4], ARGV[3])
+redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[5])
+redis.call('SADD', KEYS[5], ARGV[2])
+return ARGV[3]
+`;
+
+// KEYS: waiting, active, seen   ARGV: now, capacity, maxAdmit, ttlMs, idleCutoff
+const ADMIT = `
+local now = tonumber(ARGV[1])
+local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)
+for _, t in ipairs(expired) do
+  redis.call('HSET', 'queue:token:' .. t, 'status', 'EXPIRED')
+  redis.call('ZREM', KEYS[2], t)
+end
+local idle = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[5])
+for _, t in ipairs(idle) do
+  redis.call('HSET', 'queue:token:' .. t, 'status', 'EXPIRED')
+  redis.call('ZREM', KEYS[1], t)
+  redis.call('ZREM', KEYS[3], t)
+end
+local free = tonumber(ARGV[2]) - redis.call('ZCARD', KEYS[2])
+local n = math.min(free, tonumber(ARGV[3]))
+local admitted = 0
+if n > 0 then
+  local popped = redis.call('ZPOPMIN', KEYS[1], n)
+  local until_ = now + tonumber(ARGV[4])
+  for i = 1, #popped, 2 do
+    local t = popped[i]
+    redis.call('ZREM', KEYS[3], t)
+    redis.call('ZADD', KEYS[2], until_, t)
+    redis.call('HSET', 'queue:token:' .. t, 'status', 'ACTIVE', 'activatedAt', now, 'expiresAt', until_)
+    admitted = admitted + 1
+  end
+end
+return {admitted, #expired, #idle, redis.call('ZCARD', KEYS[1])}
+`;
+
+// KEYS: user, active   ARGV: now, mode ('expire' | 'restore'), ttlMs
+const SETTLE = `
+local t = redis.call('GET', KEYS[1])
+if not t then return nil end
+local key = 'queue:token:' .. t
+local h = redis.call('HMGET', key, 'status', 'expiresAt')
+local now = tonumber(ARGV[1])
+if ARGV[2] == 'expire' then
+  if h[1] == 'ACTIVE' then
+    redis.call('HSET', key, 'status', 'EXPIRED')
+    redis.call('ZREM', KEYS[2], t)
+  end
+elseif h[1] ~= 'WAITING' and h[2] and tonumber(h[2]) > now then
+  redis.call('HSET', key, 'status', 'ACTIVE')
+  redis.call('ZADD', KEYS[2], h[2], t)
+end
+return redis.call('HGET', key, 'status')
+`;
+
+export interface AdmissionResult {
+  admitted: number;
+  expired: number;
+  dropped: number;
+  waiting: number;
+}
+
+export class RedisQueue {
+  constructor(private readonly redis: Redis) {}
+
+  static connect(url: string): RedisQueue {
+    return new RedisQueue(new Redis(url, { maxRetriesPerRequest: 2, enableAutoPipelining: true, lazyConnect: false }));
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit();
+  }
+
+  async ping(): Promise<boolean> {
+    return (await this.redis.ping()) === "PONG";
+  }
+
+  /** Joins the line, or returns the user's live token for this concert (one place per user). */
+  async join(userId: string, concertId: string, now: number): Promise<string> {
+    const token = (await this.redis.eval(
+      JOIN,
+      5,
+      k.user(concertId, userId),
+      k.seq(concertId),
+      k.waiting(concertId),
+      k.seen(concertId),
+      k.concerts,
+      userId,
+      concertId,
+      randomUUID(),
+      now,
+      TOKEN_TTL_SECONDS,
+    )) as string;
+    return token;
+  }
+
+  async tokenOfUser(userId: string, concertId: string): Promise<string | null> {
+    return this.redis.get(k.user(concertId, userId));
+  }
+
+  async get(token: string): Promise<TokenRecord | undefined> {
+    const h = await this.redis.hgetall(k.token(token));
+    if (!h.userId) return undefined;
+    return {
+      token,
+      userId: h.userId,
+      concertId: h.concertId!,
+      status: h.status as TokenStatus,
+      issuedAt: Number(h.issuedAt),
+      ...(h.activatedAt ? { activatedAt: Number(h.activatedAt) } : {}),
+      ...(h.expiresAt ? { expiresAt: Number(h.expiresAt) } : {}),
+    };
+  }
+
+  /** 1-based place in line of a waiting token, refreshing its heartbeat; null when not waiting. */
+  async positionOf(t: TokenRecord, now: number): Promise<number | null> {
+    if (t.status !== "WAITING") return null;
+    const [[, rank]] = (await this.redis
+      .multi()
+      .zrank(k.waiting(t.concertId), t.token)
+      .zadd(k.seen(t.concertId), "XX", now, t.token)
+      .exec()) as [[Error | null, number | null], unknown];
+    return rank === null ? null : rank + 1;
+  }
+
+  async concertsWithQueues(): Promise<string[]> {
+    return this.redis.smembers(k.concerts);
+  }
+
+  async admit(concertId: string, now: number, capacity: number, maxAdmit: number, ttlMs: number, idleCutoff: number): Promise<AdmissionResult> {
+    const [admitted, expired, dropped, waiting] = (await this.redis.eval(
+      ADMIT,
+      3,
+      k.waiting(concertId),
+      k.active(concertId),
+      k.seen(concertId),
+      now,
+      capacity,
+      maxAdmit,
+      ttlMs,
+      idleCutoff,
+    )) as number[];
+    return { admitted: admitted!, expired: expired!, dropped: dropped!, waiting: waiting! };
+  }
+
+  /** Reservation completed: the user's ACTIVE token expires and its slot frees. */
+  async expire(userId: string, concertId: string, now: number): Promise<TokenStatus | null> {
+    return (await this.redis.eval(SETTLE, 2, k.user(concertId, userId), k.active(concertId), now, "expire")) as TokenStatus | null;
+  }
+
+  /** Reservation failed: the token is ACTIVE again, unless its time ran out. */
+  async restore(userId: string, concertId: string, now: number): Promise<TokenStatus | null> {
+    return (await this.redis.eval(SETTLE, 2, k.user(concertId, userId), k.active(concertId), now, "restore")) as TokenStatus | null;
+  }
+}

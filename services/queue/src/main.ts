@@ -1,0 +1,24 @@
+import { createApp, createLogger, runMain, serve, sidecarHealthy } from "@concert/platform";
+import { loadQueueConfig } from "./config";
+import { queueRoutes } from "./http/routes";
+import { Admitter } from "./infra/admitter";
+import { RedisQueue } from "./infra/redis-queue";
+
+runMain(async () => {
+  const config = loadQueueConfig();
+  const log = createLogger("queue", config.LOG_LEVEL);
+  const queue = RedisQueue.connect(config.REDIS_URL);
+  const admitter = new Admitter(queue, config, log);
+  const app = createApp({
+    config,
+    log,
+    requireAppToken: true,
+    routers: [queueRoutes(queue, config)],
+    readiness: [
+      { name: "redis", check: () => queue.ping() },
+      { name: "sidecar", check: () => sidecarHealthy(config) },
+    ],
+  });
+  admitter.start();
+  await serve(app, config, log, [() => admitter.stop(), () => queue.close()]);
+});

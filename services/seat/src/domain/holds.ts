@@ -1,0 +1,30 @@
+import { SeatStatus } from "./seat";
+
+export interface SeatRow {
+  seatNumber: string;
+  status: SeatStatus;
+  reservationId: string | null;
+  price: number;
+}
+
+/** What a hold attempt found, decided without I/O from the rows it locked. */
+export type HoldDecision =
+  | { kind: "hold"; amount: number }
+  | { kind: "already-held"; amount: number }
+  | { kind: "unavailable"; seatNumbers: string[] };
+
+/**
+ * All or nothing: every requested seat must exist and be AVAILABLE (or already held by this
+ * very reservation, which makes a retried hold harmless).
+ */
+export function decideHold(requested: readonly string[], rows: readonly SeatRow[], reservationId: string): HoldDecision {
+  const byNumber = new Map(rows.map((r) => [r.seatNumber, r]));
+  const unavailable = requested.filter((n) => {
+    const r = byNumber.get(n);
+    return !r || (r.status !== SeatStatus.available && !(r.status === SeatStatus.held && r.reservationId === reservationId));
+  });
+  if (unavailable.length) return { kind: "unavailable", seatNumbers: unavailable };
+  const amount = requested.reduce((sum, n) => sum + byNumber.get(n)!.price, 0);
+  const mine = requested.every((n) => byNumber.get(n)!.reservationId === reservationId);
+  return mine ? { kind: "already-held", amount } : { kind: "hold", amount };
+}

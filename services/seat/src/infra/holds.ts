@@ -1,0 +1,172 @@
+import {
+  type HoldSeatsRequest,
+  ScheduleSoldOut,
+  SeatsHeld,
+  SeatsReleased,
+  type SeatReleaseReason,
+} from "@concert/contracts";
+import { problems, type Transaction, type UnitOfWork } from "@concert/platform";
+import type { z } from "zod";
+import { decideHold, type SeatRow } from "../domain/holds";
+import { ScheduleInventory } from "./entities";
+
+export interface HoldView {
+  reservationId: string;
+  scheduleId: string;
+  seatNumbers: string[];
+  amount: number;
+  status: "HELD" | "RESERVED";
+  expiresAt: string | null;
+}
+
+type Reason = z.infer<typeof SeatReleaseReason>;
+
+interface HeldRow {
+  scheduleId: string;
+  seatNumber: string;
+  status: "HELD" | "RESERVED";
+  price: number;
+  holdExpiresAt: Date | null;
+}
+
+const HELD_ROWS = `SELECT schedule_id AS scheduleId, seat_number AS seatNumber, status, price, hold_expires_at AS holdExpiresAt
+  FROM seats WHERE reservation_id = ? AND status IN ('HELD', 'RESERVED') ORDER BY seat_number`;
+
+function view(reservationId: string, rows: HeldRow[]): HoldView {
+  const expiries = rows.map((r) => r.holdExpiresAt).filter((d): d is Date => d !== null);
+  return {
+    reservationId,
+    scheduleId: rows[0]!.scheduleId,
+    seatNumbers: rows.map((r) => r.seatNumber),
+    amount: rows.reduce((s, r) => s + r.price, 0),
+    status: rows.every((r) => r.status === "RESERVED") ? "RESERVED" : "HELD",
+    expiresAt: expiries.length ? new Date(Math.min(...expiries.map(Number))).toISOString() : null,
+  };
+}
+
+/**
+ * Seat holds. Every decision is made on rows locked with SELECT ... FOR UPDATE inside one
+ * transaction, so concurrent holds on overlapping seats serialize in the database: a seat is
+ * held by at most one reservation, and a hold takes all its seats or none.
+ */
+export class SeatHolds {
+  constructor(private readonly uow: UnitOfWork) {}
+
+  async hold(req: HoldSeatsRequest, now = new Date()): Promise<{ created: boolean; hold: HoldView }> {
+    return this.uow.run(async (tx) => {
+      const inventory = await tx.manager.findOneBy(ScheduleInventory, { scheduleId: req.scheduleId });
+      if (!inventory) throw problems.notFound(`Schedule ${req.scheduleId}`);
+      const rows: SeatRow[] = await tx.manager.query(
+        `SELECT seat_number AS seatNumber, status, reservation_id AS reservationId, price FROM seats
+         WHERE schedule_id = ? AND seat_number IN (?) ORDER BY seat_number FOR UPDATE`,
+        [req.scheduleId, req.seatNumbers],
+      );
+      const decision = decideHold(req.seatNumbers, rows, req.reservationId);
+      if (decision.kind === "unavailable") {
+        throw problems.conflict("Some of the seats are not available.", { unavailableSeats: decision.seatNumbers });
+      }
+      if (decision.kind === "hold") {
+        const expiresAt = new Date(now.getTime() + req.holdSeconds * 1000);
+        await tx.manager.query(
+          `UPDATE seats SET status = 'HELD', reservation_id = ?, hold_expires_at = ?, version = version + 1
+           WHERE schedule_id = ? AND seat_number IN (?)`,
+          [req.reservationId, expiresAt, req.scheduleId, req.seatNumbers],
+        );
+        tx.publish(
+          SeatsHeld,
+          { scheduleId: req.scheduleId, reservationId: req.reservationId, seatNumbers: [...req.seatNumbers].sort(), amount: decision.amount, expiresAt: expiresAt.toISOString() },
+          req.scheduleId,
+        );
+      }
+      return { created: decision.kind === "hold", hold: view(req.reservationId, await tx.manager.query(HELD_ROWS, [req.reservationId])) };
+    });
+  }
+
+  async get(reservationId: string): Promise<HoldView> {
+    return this.uow.run(async (tx) => {
+      const rows: HeldRow[] = await tx.manager.query(HELD_ROWS, [reservationId]);
+      if (!rows.length) throw problems.notFound(`Hold of reservation ${reservationId}`);
+      return view(reservationId, rows);
+    });
+  }
+
+  /**
+   * HELD -> RESERVED, only for the reservation that still holds the seats. Idempotent. Marks the
+   * schedule sold out (once) when its last seat is reserved.
+   */
+  async confirm(reservationId: string): Promise<HoldView> {
+    // READ COMMITTED: the sold-out count must see confirmations committed just before ours.
+    return this.uow.run(
+      async (tx) => {
+        const scheduleId = (await tx.manager.query("SELECT schedule_id AS scheduleId FROM seats WHERE reservation_id = ? LIMIT 1", [reservationId]))[0]
+          ?.scheduleId as string | undefined;
+        if (!scheduleId) throw problems.conflict("This reservation holds no seats (released or expired).");
+        // One confirmation per schedule at a time, so exactly one of them sees the last seat go.
+        const inventory: Array<{ concertId: string; bookingOpensAt: Date; soldOutAt: Date | null }> = await tx.manager.query(
+          "SELECT concert_id AS concertId, booking_opens_at AS bookingOpensAt, sold_out_at AS soldOutAt FROM schedule_inventories WHERE schedule_id = ? FOR UPDATE",
+          [scheduleId],
+        );
+        const rows: HeldRow[] = await tx.manager.query(`${HELD_ROWS} FOR UPDATE`, [reservationId]);
+        if (!rows.length) throw problems.conflict("This reservation holds no seats (released or expired).");
+        if (rows.some((r) => r.status === "HELD")) {
+          await tx.manager.query("UPDATE seats SET status = 'RESERVED', hold_expires_at = NULL, version = version + 1 WHERE reservation_id = ? AND status = 'HELD'", [reservationId]);
+          await this.markSoldOutIfLast(tx, scheduleId, inventory[0]!);
+        }
+        return view(reservationId, await tx.manager.query(HELD_ROWS, [reservationId]));
+      },
+      { isolation: "READ COMMITTED" },
+    );
+  }
+
+  /**
+   * HELD or RESERVED -> AVAILABLE for every seat of the reservation. Idempotent: releasing what
+   * is no longer held changes nothing. With `expiredBefore`, only holds that expired before it.
+   */
+  async release(reservationId: string, reason: Reason, expiredBefore?: Date): Promise<string[]> {
+    return this.uow.run(async (tx) => {
+      const rows: Array<{ scheduleId: string; seatNumber: string }> = await tx.manager.query(
+        `SELECT schedule_id AS scheduleId, seat_number AS seatNumber FROM seats
+         WHERE reservation_id = ? AND ${expiredBefore ? "status = 'HELD' AND hold_expires_at < ?" : "status IN ('HELD', 'RESERVED')"}
+         ORDER BY seat_number FOR UPDATE`,
+        expiredBefore ? [reservationId, expiredBefore] : [reservationId],
+      );
+      if (!rows.length) return [];
+      const seatNumbers = rows.map((r) => r.seatNumber);
+      await tx.manager.query(
+        `UPDATE seats SET status = 'AVAILABLE', reservation_id = NULL, hold_expires_at = NULL, version = version + 1
+         WHERE schedule_id = ? AND seat_number IN (?) AND reservation_id = ?`,
+        [rows[0]!.scheduleId, seatNumbers, reservationId],
+      );
+      tx.publish(SeatsReleased, { scheduleId: rows[0]!.scheduleId, reservationId, seatNumbers, reason }, rows[0]!.scheduleId);
+      return seatNumbers;
+    });
+  }
+
+  /** Reservations whose hold expired before `before` (sagas that died); for the sweeper. */
+  async expiredHolds(before: Date, limit = 100): Promise<string[]> {
+    return this.uow.run(async (tx) => {
+      const rows: Array<{ reservationId: string }> = await tx.manager.query(
+        "SELECT DISTINCT reservation_id AS reservationId FROM seats WHERE status = 'HELD' AND hold_expires_at < ? LIMIT ?",
+        [before, limit],
+      );
+      return rows.map((r) => r.reservationId);
+    });
+  }
+
+  private async markSoldOutIfLast(
+    tx: Transaction,
+    scheduleId: string,
+    inventory: { concertId: string; bookingOpensAt: Date; soldOutAt: Date | null },
+  ): Promise<void> {
+    if (inventory.soldOutAt) return;
+    const left = await tx.manager.query("SELECT 1 FROM seats WHERE schedule_id = ? AND status <> 'RESERVED' LIMIT 1", [scheduleId]);
+    if (left.length) return;
+    const soldOutAt = new Date();
+    await tx.manager.query("UPDATE schedule_inventories SET sold_out_at = ? WHERE schedule_id = ?", [soldOutAt, scheduleId]);
+    tx.publish(
+      ScheduleSoldOut,
+      { scheduleId, concertId: inventory.concertId, bookingOpensAt: inventory.bookingOpensAt.toISOString(), soldOutAt: soldOutAt.toISOString() },
+      scheduleId,
+    );
+  }
+}
