@@ -11,6 +11,8 @@ const common = {
 };
 
 module.exports = {
+  // Integration tests wait on real brokers and sidecars, each wait with its own bounded deadline.
+  testTimeout: 90_000,
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/{packages,services}/*/test/unit/**/*.test.ts"] },
     {
@@ -21,8 +23,6 @@ module.exports = {
         "<rootDir>/test/e2e/**/*.test.ts",
       ],
       slowTestThreshold: 30,
-      // Real brokers and sidecars: each test waits for conditions with its own bounded deadline.
-      testTimeout: 90_000,
     },
   ],
 };

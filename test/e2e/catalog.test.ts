@@ -1,4 +1,4 @@
-import { api, closePools, createConcertWithSchedule, eventually } from "../support/stack";
+import { api, closePools, createConcertWithSchedule, seatMap } from "../support/stack";
 
 afterAll(closePools);
 
@@ -9,10 +9,7 @@ describe("catalog and seat map through the gateway", () => {
     expect(scheduleReply.headers.get("location")).toBe(`/api/schedules/${schedule.id}`);
 
     // The event crosses concert's outbox -> daprd -> Kafka -> seat's daprd -> seat.
-    const map = await eventually(async () => {
-      const r = await api("GET", `/api/schedules/${schedule.id}/seats`);
-      return r.status === 200 ? r.body : undefined;
-    }, 30_000, "seat map");
+    const map = await seatMap(concert.id, schedule.id);
     expect(map).toMatchObject({ scheduleId: schedule.id, total: 40, available: 40, held: 0, reserved: 0 });
     expect(map.seats).toHaveLength(40);
     expect(map.seats).toContainEqual({ seatNumber: "VIP-2-5", section: "VIP", row: 2, number: 5, price: 150_000, status: "AVAILABLE" });
@@ -31,7 +28,6 @@ describe("catalog and seat map through the gateway", () => {
     for (const path of [
       "/api/concerts/6f1c1f8e-0000-4000-8000-000000000000",
       "/api/concerts/6f1c1f8e-0000-4000-8000-000000000000/schedules",
-      "/api/schedules/6f1c1f8e-0000-4000-8000-000000000000/seats",
     ]) {
       const r = await api("GET", path);
       expect(r.status).toBe(404);

@@ -2,7 +2,7 @@ import { CommunicationProtocolEnum, DaprClient } from "@dapr/dapr";
 import { ScheduleCreated } from "@concert/contracts";
 import { localSecrets, serviceSpec } from "@concert/devstack";
 import { randomUUID } from "node:crypto";
-import { api, closePools, eventually, sql } from "../support/stack";
+import { closePools, eventually, internal, sql } from "../support/stack";
 
 afterAll(closePools);
 
@@ -37,7 +37,7 @@ describe("idempotent consumers", () => {
     await publish(dapr, eventId, replay, key); // same event id: a redelivery, whatever it carries
     await publish(dapr, randomUUID(), sentinel, key);
 
-    const seatsOf = async (id: string) => (await api("GET", `/api/schedules/${id}/seats`)).status;
+    const seatsOf = async (id: string) => (await internal("seat", "GET", `/schedules/${id}/seats`)).status;
     await eventually(async () => ((await seatsOf(sentinel)) === 200 ? true : undefined), 30_000, "sentinel schedule");
     expect(await seatsOf(first)).toBe(200);
     expect(await seatsOf(replay)).toBe(404);

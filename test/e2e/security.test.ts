@@ -45,7 +45,7 @@ describe("who may call what", () => {
   });
 
   it("each service reports readiness of its database and sidecar", async () => {
-    for (const name of ["concert", "seat", "gateway"]) {
+    for (const name of ["concert", "seat", "user", "queue", "gateway"]) {
       const r = await fetch(`http://127.0.0.1:${serviceSpec(name).appPort}/readyz`);
       expect(r.status).toBe(200);
       const checks = ((await r.json()) as { checks: Record<string, string> }).checks;

@@ -1,12 +1,12 @@
 import { INFRA } from "@concert/devstack";
-import { api, createConcertWithSchedule, eventually } from "../support/stack";
+import { createConcertWithSchedule, eventually, seatMap } from "../support/stack";
 
 describe("distributed tracing", () => {
   it("records one trace in Zipkin spanning gateway, concert and, through the event, seat", async () => {
-    const { schedule, scheduleReply } = await createConcertWithSchedule();
+    const { concert, schedule, scheduleReply } = await createConcertWithSchedule();
     const traceId = scheduleReply.headers.get("x-trace-id");
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
-    await eventually(async () => ((await api("GET", `/api/schedules/${schedule.id}/seats`)).status === 200 ? true : undefined));
+    await seatMap(concert.id, schedule.id);
 
     const services = await eventually(async () => {
       const res = await fetch(`${INFRA.zipkinUrl}/api/v2/trace/${traceId}`);

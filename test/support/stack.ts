@@ -31,6 +31,67 @@ export async function api<T = any>(
 export const adminToken = () => signToken(randomUUID(), "admin");
 export const userToken = () => signToken(randomUUID(), "user");
 
+/**
+ * Calls an internal service the way the gateway does: through a real sidecar (Dapr service
+ * invocation), with the sidecar's API token and, optionally, a caller identity.
+ */
+export async function internal<T = any>(
+  app: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; userId?: string; role?: "user" | "admin" } = {},
+): Promise<Reply<T>> {
+  const headers: Record<string, string> = { "dapr-api-token": localSecrets().daprApiToken };
+  if (options.body !== undefined) headers["content-type"] = "application/json";
+  if (options.userId) {
+    headers["x-user-id"] = options.userId;
+    headers["x-user-role"] = options.role ?? "user";
+  }
+  const res = await fetch(`http://127.0.0.1:${serviceSpec("gateway").daprHttpPort}/v1.0/invoke/${app}/method${path}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+export interface Shopper {
+  userId: string;
+  token: string;
+  queueToken: string;
+}
+
+/** A signed-in user who joined the concert's queue (not yet necessarily admitted). */
+export async function joinQueue(concertId: string, userId: string = randomUUID()): Promise<Shopper & { status: string }> {
+  const token = await signToken(userId, "user");
+  const r = await api("POST", "/api/queue/tokens", { token, body: { concertId } });
+  if (r.status !== 201 && r.status !== 200) throw new Error(`join: ${r.status} ${JSON.stringify(r.body)}`);
+  return { userId, token, queueToken: r.body.token, status: r.body.status };
+}
+
+export async function queueStatus(concertId: string, shopper: Shopper) {
+  return (await api("GET", `/api/queue/tokens/current?concertId=${concertId}`, { token: shopper.token })).body;
+}
+
+/** A user whose queue token for the concert is ACTIVE. */
+export async function admittedShopper(concertId: string): Promise<Shopper> {
+  const s = await joinQueue(concertId);
+  await eventually(async () => ((await queueStatus(concertId, s)).status === "ACTIVE" ? true : undefined), 30_000, "admission");
+  return s;
+}
+
+export const withQueue = (s: Shopper) => ({ token: s.token, headers: { "x-queue-token": s.queueToken } });
+
+/** The seat map, once the seat service has built it, read by an admitted user. */
+export async function seatMap(concertId: string, scheduleId: string, shopper?: Shopper) {
+  const s = shopper ?? (await admittedShopper(concertId));
+  return eventually(async () => {
+    const r = await api("GET", `/api/schedules/${scheduleId}/seats`, withQueue(s));
+    return r.status === 200 ? r.body : undefined;
+  }, 30_000, "seat map");
+}
+
 /** Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs`. */
 export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000, what = "condition"): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -1,0 +1,113 @@
+import { randomUUID } from "node:crypto";
+import {
+  admittedShopper,
+  api,
+  closePools,
+  createConcertWithSchedule,
+  internal,
+  seatMap,
+  sql,
+  withQueue,
+} from "../support/stack";
+
+afterAll(closePools);
+
+const email = () => `fan-${randomUUID().slice(0, 8)}@example.com`;
+
+async function signUp(address = email(), password = "correct horse battery staple") {
+  const r = await api("POST", "/api/users", { body: { email: address, password, name: "Fan" } });
+  expect(r.status).toBe(201);
+  const login = await api("POST", "/api/auth/login", { body: { email: address.toUpperCase(), password } });
+  expect(login.status).toBe(200);
+  return { id: r.body.id as string, token: login.body.accessToken as string, email: address };
+}
+
+function expectProblem(r: { status: number; headers: Headers; body: any }, status: number) {
+  expect(r.status).toBe(status);
+  expect(r.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+  expect(r.body.status).toBe(status);
+}
+
+describe("identity", () => {
+  it("signs up, logs in and reads only its own profile; passwords are stored as argon2id hashes", async () => {
+    const alice = await signUp();
+    const me = await api("GET", "/api/me", { token: alice.token });
+    expect(me.body).toMatchObject({ id: alice.id, email: alice.email, role: "user" });
+    expect(JSON.stringify(me.body)).not.toMatch(/password/i);
+    const [row] = await sql<{ password_hash: string }>("user", "SELECT password_hash FROM users WHERE id = ?", [alice.id]);
+    expect(row!.password_hash).toMatch(/^\$argon2id\$/);
+
+    const bob = await signUp();
+    // Bob asks the user service for Alice's account: not his, so it does not exist for him.
+    const peek = await internal("user", "GET", `/users/${alice.id}`, { userId: bob.id });
+    expect(peek.status).toBe(404);
+    expect((await internal("user", "GET", `/users/${alice.id}`, { userId: bob.id, role: "admin" })).status).toBe(200);
+  });
+
+  it("refuses a second account for an email, a wrong password, and sign-up as admin", async () => {
+    const alice = await signUp();
+    expectProblem(await api("POST", "/api/users", { body: { email: alice.email, password: "another long password", name: "A" } }), 409);
+    expectProblem(await api("POST", "/api/auth/login", { body: { email: alice.email, password: "wrong password!" } }), 401);
+    expectProblem(await api("POST", "/api/auth/login", { body: { email: email(), password: "whatever password" } }), 401);
+    const admin = await api("POST", "/api/users", { body: { email: email(), password: "long enough pass", name: "X", role: "admin" } });
+    expectProblem(admin, 400);
+  });
+
+  it.each([
+    ["an invalid email", { email: "not-an-email", password: "long enough pass", name: "X" }],
+    ["a short password", { email: "x@example.com", password: "short", name: "X" }],
+    ["wrong types", { email: 1, password: true, name: [] }],
+  ])("refuses sign-up with %s and creates nothing", async (_, body) => {
+    const before = await sql<{ n: number }>("user", "SELECT COUNT(*) AS n FROM users");
+    expectProblem(await api("POST", "/api/users", { body }), 400);
+    expect(await sql<{ n: number }>("user", "SELECT COUNT(*) AS n FROM users")).toEqual(before);
+  });
+});
+
+describe("reservations behind the queue", () => {
+  it("an admitted user sees the seat map and holds seats, all or nothing", async () => {
+    const { concert, schedule } = await createConcertWithSchedule([{ name: "G", rows: 1, seatsPerRow: 4, price: 30_000 }]);
+    const alice = await admittedShopper(concert.id);
+    const map = await seatMap(concert.id, schedule.id, alice);
+    expect(map.available).toBe(4);
+
+    const held = await api("POST", "/api/reservations", { ...withQueue(alice), body: { scheduleId: schedule.id, seatNumbers: ["G-1-1", "G-1-2"] } });
+    expect(held.status).toBe(201);
+    expect(held.body).toMatchObject({ status: "PENDING_PAYMENT", amount: 60_000, seatNumbers: ["G-1-1", "G-1-2"] });
+    expect(new Date(held.body.holdExpiresAt).getTime()).toBeGreaterThan(Date.now());
+
+    const bob = await admittedShopper(concert.id);
+    const clash = await api("POST", "/api/reservations", { ...withQueue(bob), body: { scheduleId: schedule.id, seatNumbers: ["G-1-2", "G-1-3"] } });
+    expectProblem(clash, 409);
+    expect(clash.body).toMatchObject({ unavailableSeats: ["G-1-2"], instance: "/api/reservations" });
+    const after = await seatMap(concert.id, schedule.id, bob);
+    expect(after).toMatchObject({ available: 2, held: 2 });
+  });
+
+  it("refuses bad reservation input with 4xx problem+json and holds nothing", async () => {
+    const { concert, schedule } = await createConcertWithSchedule([{ name: "H", rows: 1, seatsPerRow: 3, price: 1 }]);
+    const s = await admittedShopper(concert.id);
+    const cases: Array<[number, unknown]> = [
+      [404, { scheduleId: randomUUID(), seatNumbers: ["H-1-1"] }],
+      [400, { scheduleId: schedule.id, seatNumbers: [] }],
+      [400, { scheduleId: schedule.id, seatNumbers: ["H-1-1", "H-1-1"] }],
+      [400, { scheduleId: schedule.id, seatNumbers: "H-1-1" }],
+      [400, { scheduleId: 7, seatNumbers: [1] }],
+      [400, { scheduleId: schedule.id, seatNumbers: ["H-1-1"], price: 0 }],
+    ];
+    for (const [status, body] of cases) expectProblem(await api("POST", "/api/reservations", { ...withQueue(s), body }), status);
+    const tenThousand = Array.from({ length: 10_000 }, (_, i) => `H-1-${i}`);
+    const big = await api("POST", "/api/reservations", { ...withQueue(s), body: { scheduleId: schedule.id, seatNumbers: tenThousand } });
+    expect([400, 413]).toContain(big.status);
+    expectProblem(big, big.status);
+    expect((await seatMap(concert.id, schedule.id, s)).available).toBe(3);
+  });
+
+  it("needs a valid access token for the seat map, the queue and reservations", async () => {
+    const { schedule } = await createConcertWithSchedule([{ name: "J", rows: 1, seatsPerRow: 1, price: 1 }]);
+    expectProblem(await api("GET", `/api/schedules/${schedule.id}/seats`), 401);
+    expectProblem(await api("POST", "/api/reservations", { body: { scheduleId: schedule.id, seatNumbers: ["J-1-1"] } }), 401);
+    expectProblem(await api("GET", `/api/schedules/${schedule.id}/seats`, { token: "not.a.jwt" }), 401);
+    expectProblem(await api("GET", "/api/me"), 401);
+  });
+});
