@@ -65,3 +65,17 @@ export type HoldSeatsRequest = z.infer<typeof holdSeatsRequest>;
 export const releaseSeatsRequest = z.strictObject({
   reason: z.enum(["released", "payment_declined", "cancelled", "compensated", "expired"]),
 });
+
+export const MAX_CHARGE = 10_000_000;
+
+export const chargeRequest = z.strictObject({
+  amount: z.number().int("a whole number").positive().max(MAX_CHARGE, `at most ${MAX_CHARGE}`),
+});
+
+/** Internal: a payment the booking saga asks the wallet for, keyed by paymentId. */
+export const paymentRequest = z.strictObject({
+  paymentId: z.uuid(),
+  userId: z.uuid(),
+  reservationId: z.uuid(),
+  amount: z.number().int().min(0),
+});

@@ -39,5 +39,71 @@ export const ScheduleSoldOut = defineEvent(
   z.object({ scheduleId: id, concertId: id, bookingOpensAt: instant, soldOutAt: instant }),
 );
 
-/** Every event of the system; topic names are unique. */
-export const allEvents = [ScheduleCreated, SeatsHeld, SeatsReleased, ScheduleSoldOut] as const;
+/**
+ * Reservation events travel on one topic: Dapr's transactional outbox publishes a state
+ * store's events to a single topic, and consumers dispatch on the CloudEvent type.
+ */
+export const RESERVATION_TOPIC = "reservation-events";
+
+const booking = { reservationId: id, userId: id, scheduleId: id, concertId: id, seatNumbers };
+
+export const ReservationCompleted = defineEvent(
+  "ReservationCompleted",
+  RESERVATION_TOPIC,
+  z.object({ ...booking, amount: z.number().int().min(0), paymentId: id, completedAt: instant }),
+);
+
+export const ReservationFailureReason = z.enum(["payment_declined", "hold_expired", "error", "cancelled"]);
+
+export const ReservationFailed = defineEvent(
+  "ReservationFailed",
+  RESERVATION_TOPIC,
+  z.object({ ...booking, reason: ReservationFailureReason, failedAt: instant }),
+);
+
+export const ReservationCancelled = defineEvent(
+  "ReservationCancelled",
+  RESERVATION_TOPIC,
+  z.object({ ...booking, refundedAmount: z.number().int().min(0), cancelledAt: instant }),
+);
+
+const money = z.number().int().min(0);
+
+export const WalletCharged = defineEvent(
+  "WalletCharged",
+  "wallet-charged",
+  z.object({ walletId: id, userId: id, amount: money, balance: money }),
+);
+
+export const PaymentApproved = defineEvent(
+  "PaymentApproved",
+  "payment-approved",
+  z.object({ paymentId: id, userId: id, reservationId: id, amount: money, balance: money }),
+);
+
+export const PaymentDeclined = defineEvent(
+  "PaymentDeclined",
+  "payment-declined",
+  z.object({ paymentId: id, userId: id, reservationId: id, amount: money, reason: z.enum(["insufficient_balance"]) }),
+);
+
+export const PaymentRefunded = defineEvent(
+  "PaymentRefunded",
+  "payment-refunded",
+  z.object({ paymentId: id, userId: id, reservationId: id, amount: money, balance: money }),
+);
+
+/** Every event of the system. Types are unique; topics too, but for the reservation topic. */
+export const allEvents = [
+  ScheduleCreated,
+  SeatsHeld,
+  SeatsReleased,
+  ScheduleSoldOut,
+  ReservationCompleted,
+  ReservationFailed,
+  ReservationCancelled,
+  WalletCharged,
+  PaymentApproved,
+  PaymentDeclined,
+  PaymentRefunded,
+] as const;

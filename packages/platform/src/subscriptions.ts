@@ -28,6 +28,11 @@ type Handler = (event: ReceivedEvent<unknown>) => Promise<void>;
 interface Entry {
   contract: EventContract;
   handler: Handler;
+}
+
+interface TopicEntry {
+  /** Handlers by CloudEvent type: one topic may carry several event types. */
+  byType: Map<string, Entry>;
   deadLetterTopic?: string;
 }
 
@@ -41,7 +46,7 @@ export type DeliveryStatus = (typeof DELIVERY)[keyof typeof DELIVERY];
  * never disagree.
  */
 export class Subscriptions {
-  private readonly entries = new Map<string, Entry>();
+  private readonly topics = new Map<string, TopicEntry>();
 
   constructor(private readonly pubsubName: string) {}
 
@@ -50,26 +55,33 @@ export class Subscriptions {
     handler: (event: ReceivedEvent<PayloadOf<C>>) => Promise<void>,
     options: { deadLetterTopic?: string } = {},
   ): this {
-    if (this.entries.has(contract.topic)) throw new Error(`topic ${contract.topic} is subscribed twice`);
-    this.entries.set(contract.topic, { contract, handler: handler as Handler, ...options });
+    const topic = this.topics.get(contract.topic) ?? { byType: new Map<string, Entry>() };
+    if (topic.byType.has(contract.type)) throw new Error(`${contract.type} is subscribed twice`);
+    topic.byType.set(contract.type, { contract, handler: handler as Handler });
+    if (options.deadLetterTopic) topic.deadLetterTopic = options.deadLetterTopic;
+    this.topics.set(contract.topic, topic);
     return this;
   }
 
   /** What `/dapr/subscribe` answers. */
   list(): Subscription[] {
-    return [...this.entries.values()].map((e) => ({
+    return [...this.topics].map(([topic, e]) => ({
       pubsubname: this.pubsubName,
-      topic: e.contract.topic,
-      route: routeOf(e.contract.topic),
+      topic,
+      route: routeOf(topic),
       ...(e.deadLetterTopic ? { deadLetterTopic: e.deadLetterTopic } : {}),
     }));
   }
 
   /** Applies one delivery and says what the sidecar should do with the message. */
   async deliver(topic: string, body: unknown, log: Logger): Promise<DeliveryStatus> {
-    const entry = this.entries.get(topic);
-    if (!entry) return DELIVERY.drop;
+    const entries = this.topics.get(topic);
+    if (!entries) return DELIVERY.drop;
     const envelope = (body ?? {}) as Record<string, unknown>;
+    // A topic with one event type accepts it under any CloudEvent type; a shared topic
+    // dispatches on the type and acknowledges types this app does not consume.
+    const entry = entries.byType.size === 1 ? [...entries.byType.values()][0]! : entries.byType.get(String(envelope.type));
+    if (!entry) return DELIVERY.success;
     const parsed = entry.contract.schema.safeParse(envelope.data);
     if (typeof envelope.id !== "string" || !parsed.success) {
       log.error({ topic, eventId: envelope.id, issues: parsed.error?.issues }, "dropping an event that breaks its contract");
@@ -100,7 +112,7 @@ export class Subscriptions {
     router.get("/dapr/subscribe", (ctx) => {
       ctx.body = this.list();
     });
-    for (const topic of this.entries.keys()) {
+    for (const topic of this.topics.keys()) {
       router.post(routeOf(topic), async (ctx) => {
         const status = await this.deliver(topic, ctx.request.body, log);
         ctx.status = status === DELIVERY.retry ? 500 : 200;

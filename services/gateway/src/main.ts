@@ -1,17 +1,12 @@
-import { createApp, createLogger, runMain, serve, shutdownBreakers, sidecarHealthy } from "@concert/platform";
+import { createApp, createLogger, runMain, serve, shutdownBreakers, sidecarHealthy, Upstream } from "@concert/platform";
 import { loadGatewayConfig } from "./config";
 import { publicRoutes } from "./http/routes";
-import { Upstream } from "./infra/upstream";
 
 runMain(async () => {
   const config = loadGatewayConfig();
   const log = createLogger("gateway", config.LOG_LEVEL);
-  const upstreams = {
-    concert: new Upstream("concert", config),
-    seat: new Upstream("seat", config),
-    user: new Upstream("user", config),
-    queue: new Upstream("queue", config),
-  };
+  const upstream = (appId: string) => new Upstream(appId, config, { timeoutMs: config.UPSTREAM_TIMEOUT_MS });
+  const upstreams = { concert: upstream("concert"), seat: upstream("seat"), user: upstream("user"), queue: upstream("queue") };
   const app = createApp({
     config,
     log,

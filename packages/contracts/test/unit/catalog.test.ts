@@ -1,4 +1,4 @@
-import { allEvents, createScheduleRequest, expandSeatLayout, MAX_SEATS_PER_SCHEDULE, totalSeats } from "../../src";
+import { allEvents, RESERVATION_TOPIC, createScheduleRequest, expandSeatLayout, MAX_SEATS_PER_SCHEDULE, totalSeats } from "../../src";
 
 describe("seat layout", () => {
   const sections = [
@@ -30,8 +30,9 @@ describe("seat layout", () => {
     expect(createScheduleRequest.safeParse(request([{ ...sections[0], price: 1.5 }])).success).toBe(false);
   });
 
-  it("gives every event its own topic", () => {
-    const topics = allEvents.map((e) => e.topic);
+  it("gives every event its own type, and its own topic but for the reservation outbox topic", () => {
+    expect(new Set(allEvents.map((e) => e.type)).size).toBe(allEvents.length);
+    const topics = allEvents.filter((e) => e.topic !== RESERVATION_TOPIC).map((e) => e.topic);
     expect(new Set(topics).size).toBe(topics.length);
   });
 });

@@ -19,9 +19,22 @@ describe("Subscriptions", () => {
     ]);
   });
 
-  it("refuses the same topic twice", () => {
+  it("refuses the same event twice", () => {
     const subs = new Subscriptions("pubsub").on(Thing, async () => undefined);
     expect(() => subs.on(Thing, async () => undefined)).toThrow(/twice/);
+  });
+
+  it("dispatches a shared topic on the CloudEvent type and acknowledges types it does not consume", async () => {
+    const A = defineEvent("AHappened", "shared", z.object({ a: z.number() }));
+    const B = defineEvent("BHappened", "shared", z.object({ b: z.number() }));
+    const seen: string[] = [];
+    const subs = new Subscriptions("pubsub").on(A, async (e) => void seen.push(`A${e.data.a}`)).on(B, async (e) => void seen.push(`B${e.data.b}`));
+    expect(subs.list()).toHaveLength(1);
+    await expect(subs.deliver("shared", { id: "1", type: "BHappened", data: { b: 2 } }, log)).resolves.toBe(DELIVERY.success);
+    await expect(subs.deliver("shared", { id: "2", type: "AHappened", data: { a: 1 } }, log)).resolves.toBe(DELIVERY.success);
+    await expect(subs.deliver("shared", { id: "3", type: "CHappened", data: {} }, log)).resolves.toBe(DELIVERY.success);
+    await expect(subs.deliver("shared", { id: "4", type: "AHappened", data: { b: 1 } }, log)).resolves.toBe(DELIVERY.drop);
+    expect(seen).toEqual(["B2", "A1"]);
   });
 
   it("hands the handler the validated payload and answers SUCCESS", async () => {

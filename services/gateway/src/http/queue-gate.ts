@@ -1,7 +1,6 @@
 import { uuidParam } from "@concert/contracts";
-import { problems, validate } from "@concert/platform";
+import { problems, type Upstream, validate } from "@concert/platform";
 import type { Context } from "koa";
-import type { Upstream } from "../infra/upstream";
 import { principalOf } from "./auth";
 
 /** Schedules never move to another concert: remember the answer (bounded). */

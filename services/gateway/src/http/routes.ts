@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createReservationRequest, joinQueueRequest, pageQuery, uuidParam } from "@concert/contracts";
-import { type TokenKey, Router, validate } from "@concert/platform";
+import { type TokenKey, Router, type Upstream, type UpstreamResponse, validate } from "@concert/platform";
 import type { Context } from "koa";
-import type { Upstream, UpstreamResponse } from "../infra/upstream";
 import { authenticate, principalOf, requireRole } from "./auth";
 import { openApiDocument } from "./openapi";
 import { queueGate } from "./queue-gate";

@@ -1,5 +1,9 @@
-import { createBreaker, currentContext, PRINCIPAL_HEADERS, type Principal, problems, type ServiceConfig } from "@concert/platform";
 import type CircuitBreaker from "opossum";
+import { PRINCIPAL_HEADERS, type Principal } from "./auth";
+import { createBreaker } from "./breaker";
+import type { ServiceConfig } from "./config";
+import { currentContext } from "./context";
+import { problems } from "./errors";
 
 export interface UpstreamRequest {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -19,11 +23,17 @@ export interface UpstreamResponse {
 }
 
 /** The target could not answer (sidecar or app down, timeout, 5xx): counts against its breaker. */
-class UpstreamUnavailable extends Error {
+export class UpstreamUnavailable extends Error {
   override name = "UpstreamUnavailable";
 }
 
 const PASSED_HEADERS = ["location", "retry-after", "idempotency-replayed"];
+
+export interface UpstreamOptions {
+  timeoutMs: number;
+  /** How long the breaker stays open before a half-open probe (ms). */
+  resetTimeoutMs?: number;
+}
 
 /**
  * An internal service reached by Dapr service invocation through this app's sidecar
@@ -35,23 +45,30 @@ export class Upstream {
 
   constructor(
     readonly appId: string,
-    private readonly config: ServiceConfig & { UPSTREAM_TIMEOUT_MS: number },
+    private readonly config: ServiceConfig,
+    private readonly options: UpstreamOptions,
   ) {
     this.base = `http://${config.DAPR_HOST}:${config.DAPR_HTTP_PORT}/v1.0/invoke/${appId}/method`;
     this.breaker = createBreaker(`invoke:${appId}`, (req: UpstreamRequest) => this.send(req), {
-      timeout: config.UPSTREAM_TIMEOUT_MS,
-      resetTimeout: 5_000,
+      timeout: options.timeoutMs,
+      resetTimeout: options.resetTimeoutMs ?? 5_000,
       isFailure: (err) => err instanceof UpstreamUnavailable || (err as Error)?.name === "TimeoutError",
     });
   }
 
+  get breakerOpen(): boolean {
+    return this.breaker.opened;
+  }
+
+  /** Calls through the breaker; when the target cannot answer, a 503 problem with Retry-After. */
   async call(req: UpstreamRequest): Promise<UpstreamResponse> {
     try {
       return await this.breaker.fire(req);
     } catch (err) {
       const code = (err as { code?: string }).code;
       const why = code === "EOPENBREAKER" ? "is failing; calls are paused" : code === "ETIMEDOUT" ? "timed out" : "is unavailable";
-      throw problems.unavailable(`The ${this.appId} service ${why}. Try again shortly.`, 5);
+      const retryAfter = Math.ceil((this.options.resetTimeoutMs ?? 5_000) / 1000);
+      throw problems.unavailable(`The ${this.appId} service ${why}. Try again shortly.`, retryAfter);
     }
   }
 
@@ -75,7 +92,7 @@ export class Upstream {
         method: req.method,
         headers,
         body: req.body === undefined ? null : JSON.stringify(req.body),
-        signal: AbortSignal.timeout(this.config.UPSTREAM_TIMEOUT_MS),
+        signal: AbortSignal.timeout(this.options.timeoutMs),
       });
     } catch (err) {
       throw new UpstreamUnavailable(`${this.appId}: ${(err as Error).message}`);
