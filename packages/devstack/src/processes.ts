@@ -23,6 +23,7 @@ export function appEnv(s: ServiceSpec, extra: Record<string, string> = {}): Reco
     PORT: String(s.appPort),
     LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
     DAPR_HTTP_PORT: String(s.daprHttpPort),
+    DAPR_GRPC_PORT: String(s.daprGrpcPort),
     DAPR_API_TOKEN: secrets.daprApiToken,
     APP_API_TOKEN: secrets.appApiToken,
     ...(s.database

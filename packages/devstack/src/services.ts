@@ -52,6 +52,11 @@ export const SERVICES: ServiceSpec[] = [
     database: false,
     env: () => ({ REDIS_URL: INFRA.redisUrl, QUEUE_TICK_MS: "200", QUEUE_ACTIVE_CAPACITY: "100", QUEUE_ADMISSION_PER_SECOND: "50" }),
   }),
+  spec("wallet", 5),
+  spec("reservation", 6, {
+    database: false,
+    env: () => ({ WALLET_BREAKER_RESET_MS: "3000" }),
+  }),
   spec("gateway", 0, { appPort: 8080, database: false, env: (s) => ({ JWT_SECRET: s.jwtSecret }) }),
 ];
 

@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { DataSource, type MigrationInterface } from "typeorm";
 import type { DatabaseConfig } from "./config";
+import { CreateIdempotencyTable1763700000001 } from "./idempotency";
 import { CreateMessagingTables1763700000000 } from "./messaging";
 
 export interface DatabaseOptions {
@@ -26,7 +27,7 @@ export function createDataSource(config: DatabaseConfig, options: DatabaseOption
     poolSize: config.DB_POOL_SIZE,
     extra: { connectionLimit: config.DB_POOL_SIZE, waitForConnections: true, enableKeepAlive: true },
     entities: options.entities,
-    migrations: [CreateMessagingTables1763700000000, ...options.migrations],
+    migrations: [CreateMessagingTables1763700000000, CreateIdempotencyTable1763700000001, ...options.migrations],
     migrationsTableName: "migrations",
     synchronize: false,
     logging: ["error"],

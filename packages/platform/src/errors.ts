@@ -38,6 +38,7 @@ export const problems = {
     new HttpProblem(401, "unauthorized", "Unauthorized", detail),
   forbidden: (detail = "You may not do this.", extensions: Record<string, unknown> = {}) =>
     new HttpProblem(403, "forbidden", "Forbidden", detail, extensions),
+  paymentRequired: (detail: string) => new HttpProblem(402, "payment-declined", "Payment declined", detail),
   notFound: (what: string) => new HttpProblem(404, "not-found", "Not found", `${what} was not found.`),
   conflict: (detail: string, extensions: Record<string, unknown> = {}) =>
     new HttpProblem(409, "conflict", "Conflict", detail, extensions),

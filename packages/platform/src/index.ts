@@ -6,6 +6,7 @@ export * from "./dapr";
 export * from "./database";
 export * from "./errors";
 export * from "./http";
+export * from "./idempotency";
 export * from "./invoke";
 export * from "./logger";
 export * from "./messaging";

@@ -13,8 +13,6 @@ export const loadGatewayConfig = (env = process.env) =>
       JWT_ISSUER: z.string().default("concert-booking"),
       /** How long a call to an internal service may take before it counts as failed (ms). */
       UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
-      /** How long seats stay held for a new reservation before they are released (s). */
-      HOLD_SECONDS: z.coerce.number().int().min(10).max(3_600).default(300),
     },
     env,
   );

@@ -5,13 +5,21 @@ import { publicRoutes } from "./http/routes";
 runMain(async () => {
   const config = loadGatewayConfig();
   const log = createLogger("gateway", config.LOG_LEVEL);
-  const upstream = (appId: string) => new Upstream(appId, config, { timeoutMs: config.UPSTREAM_TIMEOUT_MS });
-  const upstreams = { concert: upstream("concert"), seat: upstream("seat"), user: upstream("user"), queue: upstream("queue") };
+  const upstream = (appId: string, timeoutMs = config.UPSTREAM_TIMEOUT_MS) => new Upstream(appId, config, { timeoutMs });
+  const upstreams = {
+    concert: upstream("concert"),
+    seat: upstream("seat"),
+    user: upstream("user"),
+    queue: upstream("queue"),
+    // A payment waits for the saga (up to its SAGA_WAIT_MS) before answering.
+    reservation: upstream("reservation", 3 * config.UPSTREAM_TIMEOUT_MS),
+    wallet: upstream("wallet"),
+  };
   const app = createApp({
     config,
     log,
     requireAppToken: false,
-    routers: [publicRoutes(upstreams, { key: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER }, holdSeconds: config.HOLD_SECONDS })],
+    routers: [publicRoutes(upstreams, { key: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER } })],
     readiness: [{ name: "sidecar", check: () => sidecarHealthy(config) }],
   });
   await serve(app, config, log, [async () => shutdownBreakers()]);

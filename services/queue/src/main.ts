@@ -1,5 +1,6 @@
-import { createApp, createLogger, runMain, serve, sidecarHealthy } from "@concert/platform";
+import { createApp, createLogger, runMain, serve, sidecarHealthy, Subscriptions } from "@concert/platform";
 import { loadQueueConfig } from "./config";
+import { subscribeToReservations } from "./events/reservations";
 import { queueRoutes } from "./http/routes";
 import { Admitter } from "./infra/admitter";
 import { RedisQueue } from "./infra/redis-queue";
@@ -9,11 +10,14 @@ runMain(async () => {
   const log = createLogger("queue", config.LOG_LEVEL);
   const queue = RedisQueue.connect(config.REDIS_URL);
   const admitter = new Admitter(queue, config, log);
+  const subscriptions = new Subscriptions(config.PUBSUB_NAME);
+  subscribeToReservations(subscriptions, queue, queue.redis);
   const app = createApp({
     config,
     log,
     requireAppToken: true,
     routers: [queueRoutes(queue, config)],
+    subscriptions,
     readiness: [
       { name: "redis", check: () => queue.ping() },
       { name: "sidecar", check: () => sidecarHealthy(config) },

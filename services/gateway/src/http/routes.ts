@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { createReservationRequest, joinQueueRequest, pageQuery, uuidParam } from "@concert/contracts";
 import { type TokenKey, Router, type Upstream, type UpstreamResponse, validate } from "@concert/platform";
 import type { Context } from "koa";
@@ -11,12 +10,19 @@ export interface Upstreams {
   seat: Upstream;
   user: Upstream;
   queue: Upstream;
+  reservation: Upstream;
+  wallet: Upstream;
 }
 
 export interface GatewayOptions {
   key: TokenKey;
-  holdSeconds: number;
 }
+
+/** Unsafe requests may carry an Idempotency-Key; the owning service keeps the answers. */
+const idempotencyKey = (ctx: Context): Record<string, string> => {
+  const key = ctx.get("idempotency-key");
+  return key ? { "idempotency-key": key } : {};
+};
 
 function reply(ctx: Context, res: UpstreamResponse): void {
   ctx.status = res.status;
@@ -92,25 +98,40 @@ export function publicRoutes(up: Upstreams, options: GatewayOptions): Router {
   router.post("/reservations", auth, async (ctx) => {
     const body = validate(createReservationRequest, ctx.request.body);
     await gate(ctx, body.scheduleId);
-    // Until the reservation service takes over (booking saga), a reservation is its seat hold.
-    const res = await up.seat.call({
+    reply(ctx, await up.reservation.call({ method: "POST", path: "/reservations", body, principal: principalOf(ctx) }));
+  });
+
+  // Booking
+  router.get("/reservations/:id", auth, async (ctx) => {
+    reply(ctx, await up.reservation.call({ method: "GET", path: `/reservations/${id(ctx)}`, principal: principalOf(ctx) }));
+  });
+  router.post("/reservations/:id/payment", auth, async (ctx) => {
+    reply(ctx, await up.reservation.call({
       method: "POST",
-      path: "/holds",
-      body: { ...body, reservationId: randomUUID(), holdSeconds: options.holdSeconds },
+      path: `/reservations/${id(ctx)}/payment`,
+      body: ctx.request.body ?? {},
+      headers: idempotencyKey(ctx),
       principal: principalOf(ctx),
-    });
-    if (res.status === 201) {
-      const hold = res.body as { reservationId: string; scheduleId: string; seatNumbers: string[]; amount: number; expiresAt: string };
-      res.body = {
-        reservationId: hold.reservationId,
-        status: "PENDING_PAYMENT",
-        scheduleId: hold.scheduleId,
-        seatNumbers: hold.seatNumbers,
-        amount: hold.amount,
-        holdExpiresAt: hold.expiresAt,
-      };
-    }
-    reply(ctx, res);
+    }));
+  });
+  router.delete("/reservations/:id", auth, async (ctx) => {
+    reply(ctx, await up.reservation.call({ method: "DELETE", path: `/reservations/${id(ctx)}`, principal: principalOf(ctx) }));
+  });
+
+  // Wallet
+  router.get("/me/wallet", auth, async (ctx) => {
+    const principal = principalOf(ctx);
+    reply(ctx, await up.wallet.call({ method: "GET", path: `/wallets/${principal.userId}`, principal }));
+  });
+  router.post("/me/wallet/charges", auth, async (ctx) => {
+    const principal = principalOf(ctx);
+    reply(ctx, await up.wallet.call({
+      method: "POST",
+      path: `/wallets/${principal.userId}/charges`,
+      body: ctx.request.body ?? {},
+      headers: idempotencyKey(ctx),
+      principal,
+    }));
   });
 
   // Administration

@@ -100,7 +100,7 @@ export interface AdmissionResult {
 }
 
 export class RedisQueue {
-  constructor(private readonly redis: Redis) {}
+  constructor(readonly redis: Redis) {}
 
   static connect(url: string): RedisQueue {
     return new RedisQueue(new Redis(url, { maxRetriesPerRequest: 2, enableAutoPipelining: true, lazyConnect: false }));

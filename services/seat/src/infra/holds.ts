@@ -13,6 +13,7 @@ import { ScheduleInventory } from "./entities";
 export interface HoldView {
   reservationId: string;
   scheduleId: string;
+  concertId: string;
   seatNumbers: string[];
   amount: number;
   status: "HELD" | "RESERVED";
@@ -23,20 +24,24 @@ type Reason = z.infer<typeof SeatReleaseReason>;
 
 interface HeldRow {
   scheduleId: string;
+  concertId: string;
   seatNumber: string;
   status: "HELD" | "RESERVED";
   price: number;
   holdExpiresAt: Date | null;
 }
 
-const HELD_ROWS = `SELECT schedule_id AS scheduleId, seat_number AS seatNumber, status, price, hold_expires_at AS holdExpiresAt
-  FROM seats WHERE reservation_id = ? AND status IN ('HELD', 'RESERVED') ORDER BY seat_number`;
+const HELD_ROWS = `SELECT s.schedule_id AS scheduleId, i.concert_id AS concertId, s.seat_number AS seatNumber, s.status, s.price,
+    s.hold_expires_at AS holdExpiresAt
+  FROM seats s JOIN schedule_inventories i ON i.schedule_id = s.schedule_id
+  WHERE s.reservation_id = ? AND s.status IN ('HELD', 'RESERVED') ORDER BY s.seat_number`;
 
 function view(reservationId: string, rows: HeldRow[]): HoldView {
   const expiries = rows.map((r) => r.holdExpiresAt).filter((d): d is Date => d !== null);
   return {
     reservationId,
     scheduleId: rows[0]!.scheduleId,
+    concertId: rows[0]!.concertId,
     seatNumbers: rows.map((r) => r.seatNumber),
     amount: rows.reduce((s, r) => s + r.price, 0),
     status: rows.every((r) => r.status === "RESERVED") ? "RESERVED" : "HELD",

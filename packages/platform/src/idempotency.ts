@@ -1,0 +1,157 @@
+import { createHash } from "node:crypto";
+import { type DaprClient, StateConcurrencyEnum, StateConsistencyEnum } from "@dapr/dapr";
+import type { Context, Next } from "koa";
+import type { DataSource, MigrationInterface, QueryRunner } from "typeorm";
+import { PRINCIPAL_HEADERS } from "./auth";
+import { HttpProblem, problems, toProblem } from "./errors";
+
+/** The first answer given to an Idempotency-Key, or a claim while that request is running. */
+export interface IdempotencyRecord {
+  requestHash: string;
+  status?: number;
+  contentType?: string;
+  body?: unknown;
+}
+
+export interface IdempotencyStore {
+  /** Claims the key for this request; returns the existing record when it was claimed before. */
+  claim(key: string, requestHash: string): Promise<IdempotencyRecord | undefined>;
+  complete(key: string, record: Required<Pick<IdempotencyRecord, "status" | "contentType">> & { body: unknown }): Promise<void>;
+  /** Forgets a claim whose request failed on our side, so a retry can run again. */
+  abandon(key: string): Promise<void>;
+}
+
+const KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+
+/**
+ * `Idempotency-Key` on unsafe requests: the same key and body replays the first answer (marked
+ * `Idempotency-Replayed: true`), the same key with another body is 422, and a key whose first
+ * request is still running is 409. Keys are scoped to the caller, method and path.
+ */
+export function idempotent(store: IdempotencyStore) {
+  return async (ctx: Context, next: Next) => {
+    const header = ctx.get("idempotency-key");
+    if (!header) return next();
+    if (!KEY.test(header)) throw problems.validation([{ field: "Idempotency-Key", message: "1-128 letters, digits, . _ : -" }]);
+    const key = sha256([ctx.get(PRINCIPAL_HEADERS.userId), ctx.method, ctx.path, header].join("\n"));
+    const requestHash = sha256(JSON.stringify(ctx.request.body ?? null));
+    const first = await store.claim(key, requestHash);
+    if (first) {
+      if (first.requestHash !== requestHash) {
+        throw new HttpProblem(422, "idempotency-key-reused", "Idempotency key reused", "This Idempotency-Key was used with a different request.");
+      }
+      if (first.status === undefined) throw problems.conflict("A request with this Idempotency-Key is still being processed.");
+      ctx.status = first.status;
+      ctx.type = first.contentType ?? "application/json";
+      ctx.body = first.body;
+      ctx.set("Idempotency-Replayed", "true");
+      return;
+    }
+    try {
+      await next();
+    } catch (err) {
+      const problem = toProblem(err);
+      if (problem.status < 500) await store.complete(key, { status: problem.status, contentType: "application/problem+json", body: problem.toJSON(ctx.path) });
+      else await store.abandon(key);
+      throw err;
+    }
+    if (ctx.status >= 500) await store.abandon(key);
+    else await store.complete(key, { status: ctx.status, contentType: ctx.response.type || "application/json", body: ctx.body });
+  };
+}
+
+/** Idempotency records in the service's own MySQL database. */
+export class MysqlIdempotencyStore implements IdempotencyStore {
+  constructor(private readonly ds: DataSource) {}
+
+  async claim(key: string, requestHash: string): Promise<IdempotencyRecord | undefined> {
+    const res: { affectedRows: number } = await this.ds.query(
+      "INSERT IGNORE INTO idempotency_keys (idem_key, request_hash) VALUES (?, ?)",
+      [key, requestHash],
+    );
+    if (res.affectedRows === 1) return undefined;
+    const [row] = (await this.ds.query(
+      "SELECT request_hash AS requestHash, status, content_type AS contentType, body FROM idempotency_keys WHERE idem_key = ?",
+      [key],
+    )) as Array<{ requestHash: string; status: number | null; contentType: string | null; body: unknown }>;
+    if (!row) return this.claim(key, requestHash);
+    return {
+      requestHash: row.requestHash,
+      // The driver returns JSON columns parsed.
+      ...(row.status === null ? {} : { status: row.status, contentType: row.contentType ?? undefined, body: typeof row.body === "string" ? JSON.parse(row.body) : row.body }),
+    };
+  }
+
+  async complete(key: string, r: { status: number; contentType: string; body: unknown }): Promise<void> {
+    await this.ds.query("UPDATE idempotency_keys SET status = ?, content_type = ?, body = ? WHERE idem_key = ?", [
+      r.status,
+      r.contentType,
+      JSON.stringify(r.body ?? null),
+      key,
+    ]);
+  }
+
+  async abandon(key: string): Promise<void> {
+    await this.ds.query("DELETE FROM idempotency_keys WHERE idem_key = ? AND status IS NULL", [key]);
+  }
+}
+
+export class CreateIdempotencyTable1763700000001 implements MigrationInterface {
+  name = "CreateIdempotencyTable1763700000001";
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE IF NOT EXISTS idempotency_keys (
+      idem_key CHAR(64) NOT NULL PRIMARY KEY,
+      request_hash CHAR(64) NOT NULL,
+      status SMALLINT NULL,
+      content_type VARCHAR(100) NULL,
+      body JSON NULL,
+      created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+      KEY ix_idempotency_created (created_at)
+    ) ENGINE=InnoDB`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query("DROP TABLE IF EXISTS idempotency_keys");
+  }
+}
+
+/** Idempotency records in a Dapr state store (for services whose state lives there). */
+export class DaprIdempotencyStore implements IdempotencyStore {
+  constructor(
+    private readonly dapr: DaprClient,
+    private readonly storeName: string,
+    private readonly ttlSeconds = 86_400,
+  ) {}
+
+  private stateKey = (key: string) => `idempotency-${key}`;
+
+  async claim(key: string, requestHash: string): Promise<IdempotencyRecord | undefined> {
+    // first-write without an ETag inserts only when the key does not exist yet.
+    const saved = await this.dapr.state.save(this.storeName, [
+      {
+        key: this.stateKey(key),
+        value: { requestHash },
+        options: { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE, consistency: StateConsistencyEnum.CONSISTENCY_STRONG },
+        metadata: { ttlInSeconds: String(this.ttlSeconds) },
+      },
+    ]);
+    if (!saved.error) return undefined;
+    const existing = (await this.dapr.state.get(this.storeName, this.stateKey(key))) as IdempotencyRecord | "";
+    if (!existing) throw saved.error;
+    return existing;
+  }
+
+  async complete(key: string, r: { status: number; contentType: string; body: unknown }): Promise<void> {
+    const existing = (await this.dapr.state.get(this.storeName, this.stateKey(key))) as IdempotencyRecord;
+    const saved = await this.dapr.state.save(this.storeName, [
+      { key: this.stateKey(key), value: { ...existing, ...r }, metadata: { ttlInSeconds: String(this.ttlSeconds) } },
+    ]);
+    if (saved.error) throw saved.error;
+  }
+
+  async abandon(key: string): Promise<void> {
+    await this.dapr.state.delete(this.storeName, this.stateKey(key));
+  }
+}

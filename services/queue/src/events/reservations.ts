@@ -1,0 +1,25 @@
+import { type PayloadOf, ReservationCompleted, ReservationFailed } from "@concert/contracts";
+import type { ReceivedEvent, Subscriptions } from "@concert/platform";
+import type Redis from "ioredis";
+import type { RedisQueue } from "../infra/redis-queue";
+
+const INBOX_TTL_SECONDS = 7 * 24 * 3600;
+
+/**
+ * The booking saga settles the waiting room: a completed reservation expires the user's token
+ * (its slot frees), a failed one restores it if its time has not run out. Both effects are
+ * idempotent; the Redis inbox key makes a redelivery a visible no-op.
+ */
+export function subscribeToReservations(subscriptions: Subscriptions, queue: RedisQueue, redis: Redis): void {
+  const once = async (consumer: string, eventId: string, effect: () => Promise<unknown>) => {
+    const first = await redis.set(`queue:inbox:${consumer}:${eventId}`, "1", "EX", INBOX_TTL_SECONDS, "NX");
+    if (first) await effect();
+  };
+  subscriptions
+    .on(ReservationCompleted, (e: ReceivedEvent<PayloadOf<typeof ReservationCompleted>>) =>
+      once("queue.reservation-completed", e.id, () => queue.expire(e.data.userId, e.data.concertId, Date.now())),
+    )
+    .on(ReservationFailed, (e: ReceivedEvent<PayloadOf<typeof ReservationFailed>>) =>
+      once("queue.reservation-failed", e.id, () => queue.restore(e.data.userId, e.data.concertId, Date.now())),
+    );
+}

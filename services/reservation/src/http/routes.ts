@@ -1,0 +1,131 @@
+import { randomUUID } from "node:crypto";
+import { createReservationRequest, uuidParam } from "@concert/contracts";
+import {
+  idempotent,
+  type IdempotencyStore,
+  PRINCIPAL_HEADERS,
+  problems,
+  Router,
+  type Upstream,
+  validate,
+} from "@concert/platform";
+import type { DaprWorkflowClient } from "@dapr/dapr";
+import type { Context } from "koa";
+import type { ReservationConfig } from "../config";
+import { newReservation, paymentRefusal, type Reservation, viewOf } from "../domain/reservation";
+import type { ReservationStore } from "../infra/store";
+import { BOOKING_WORKFLOW, type BookingInput, CANCEL_REQUESTED, PAYMENT_REQUESTED } from "../workflows/booking";
+import { CANCELLATION_WORKFLOW, cancellationInstance } from "../workflows/cancellation";
+
+interface Deps {
+  config: ReservationConfig;
+  store: ReservationStore;
+  workflows: DaprWorkflowClient;
+  seat: Upstream;
+  wallet: Upstream;
+  idempotency: IdempotencyStore;
+}
+
+const callerOf = (ctx: Context) => ({ userId: ctx.get(PRINCIPAL_HEADERS.userId), admin: ctx.get(PRINCIPAL_HEADERS.role) === "admin" });
+
+/** The reservation's internal API: create (hold), read, pay, cancel. */
+export function reservationRoutes({ config, store, workflows, seat, wallet, idempotency }: Deps): Router {
+  const router = new Router();
+
+  /** The caller's reservation; another user's does not exist for them. */
+  const own = async (ctx: Context): Promise<Reservation> => {
+    const id = validate(uuidParam, ctx.params.id, "path");
+    const r = await store.get(id);
+    const caller = callerOf(ctx);
+    if (!r || (r.userId !== caller.userId && !caller.admin)) throw problems.notFound(`Reservation ${id}`);
+    return r;
+  };
+
+  /** Polls until the saga moved the reservation on (or `done` says so), up to SAGA_WAIT_MS. */
+  const settle = async (id: string, done: (r: Reservation) => boolean): Promise<Reservation> => {
+    const deadline = Date.now() + config.SAGA_WAIT_MS;
+    for (;;) {
+      const r = (await store.get(id))!;
+      if (done(r) || Date.now() > deadline) return r;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  };
+
+  router.post("/reservations", async (ctx) => {
+    const userId = validate(uuidParam, ctx.get(PRINCIPAL_HEADERS.userId), "user");
+    const body = validate(createReservationRequest, ctx.request.body);
+    const id = randomUUID();
+    // Seats are held synchronously: "not available" is answered now, never later.
+    const held = await seat.call({ method: "POST", path: "/holds", body: { reservationId: id, ...body, holdSeconds: config.HOLD_SECONDS } });
+    if (held.status !== 201) {
+      ctx.status = held.status;
+      ctx.type = held.contentType;
+      ctx.body = held.body;
+      return;
+    }
+    const hold = held.body as { concertId: string; seatNumbers: string[]; amount: number; expiresAt: string };
+    const r = newReservation(
+      { id, userId, scheduleId: body.scheduleId, concertId: hold.concertId, seatNumbers: hold.seatNumbers, amount: hold.amount, holdExpiresAt: hold.expiresAt },
+      new Date(),
+    );
+    try {
+      await store.create(r);
+      await workflows.scheduleNewWorkflow(BOOKING_WORKFLOW, { reservationId: id, holdExpiresAt: hold.expiresAt } satisfies BookingInput, id);
+    } catch (err) {
+      // Without a saga nobody would release the seats before the sweeper: give them back now.
+      await seat.call({ method: "POST", path: `/holds/${id}/release`, body: { reason: "released" } }).catch(() => undefined);
+      throw err;
+    }
+    ctx.status = 201;
+    ctx.set("Location", `/reservations/${id}`);
+    ctx.body = viewOf(r);
+  });
+
+  router.get("/reservations/:id", async (ctx) => {
+    ctx.body = viewOf(await own(ctx));
+  });
+
+  router.post("/reservations/:id/payment", idempotent(idempotency), async (ctx) => {
+    const r = await own(ctx);
+    const refusal = paymentRefusal(r, new Date());
+    if (refusal) throw problems.conflict(refusal, { status: r.status, ...(r.reason ? { reason: r.reason } : {}) });
+    // Fail fast while the wallet is known to be down: nothing changes, the hold stays.
+    if (wallet.breakerOpen) throw problems.unavailable("Payment is unavailable right now; your seats stay held.", 5);
+    const attempt = randomUUID();
+    await workflows.raiseEvent(r.id, PAYMENT_REQUESTED, { attempt });
+    const after = await settle(
+      r.id,
+      (x) => x.status !== "PENDING_PAYMENT" || (x.lastPayment?.attempt === attempt && x.lastPayment.outcome === "UNAVAILABLE"),
+    );
+    if (after.status === "CONFIRMED") {
+      ctx.body = viewOf(after);
+    } else if (after.status === "FAILED" && after.reason === "payment_declined") {
+      throw problems.paymentRequired("Insufficient balance; the reservation failed and its seats were released.");
+    } else if (after.status !== "PENDING_PAYMENT") {
+      throw problems.conflict("The reservation could not be completed.", { status: after.status, reason: after.reason });
+    } else if (after.lastPayment?.attempt === attempt && after.lastPayment.outcome === "UNAVAILABLE") {
+      throw problems.unavailable("Payment is unavailable right now; your seats stay held.", 5);
+    } else {
+      ctx.status = 202;
+      ctx.body = viewOf(after);
+    }
+  });
+
+  router.delete("/reservations/:id", async (ctx) => {
+    const r = await own(ctx);
+    if (r.status === "PENDING_PAYMENT") {
+      await workflows.raiseEvent(r.id, CANCEL_REQUESTED, {});
+    } else if (r.status === "CONFIRMED") {
+      await workflows
+        .scheduleNewWorkflow(CANCELLATION_WORKFLOW, r.id, cancellationInstance(r.id))
+        .catch(() => undefined); // already scheduled by an earlier request: the same saga continues
+    } else {
+      throw problems.conflict("Only a pending or confirmed reservation can be cancelled.", { status: r.status });
+    }
+    const after = await settle(r.id, (x) => x.status === "FAILED" || x.status === "CANCELLED");
+    ctx.status = after.status === r.status ? 202 : 200;
+    ctx.body = viewOf(after);
+  });
+
+  return router;
+}

@@ -1,0 +1,124 @@
+import type { DaprClient } from "@dapr/dapr";
+import { StateConcurrencyEnum, StateConsistencyEnum } from "@dapr/dapr";
+import type { EventContract, PayloadOf } from "@concert/contracts";
+import {
+  canMove,
+  type FailureReason,
+  moveTo,
+  type Reservation,
+  type ReservationStatus,
+} from "../domain/reservation";
+
+const keyOf = (id: string) => `reservation-${id}`;
+const strong = { consistency: StateConsistencyEnum.CONSISTENCY_STRONG, concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE };
+
+interface Versioned {
+  value: Reservation;
+  etag: string;
+}
+
+export interface StatusEvent<C extends EventContract = EventContract> {
+  contract: C;
+  data: PayloadOf<C>;
+}
+
+class ConcurrentUpdate extends Error {}
+
+/**
+ * The reservation aggregate in the Dapr state store (MySQL), with ETag concurrency. A status
+ * change and its event are one Dapr state transaction through the transactional outbox: the
+ * upsert is saved, and its projection (the event payload) is what Dapr publishes once the
+ * transaction committed, with the CloudEvent type set from the operation's metadata.
+ */
+export class ReservationStore {
+  constructor(
+    private readonly dapr: DaprClient,
+    private readonly storeName: string,
+  ) {}
+
+  async get(id: string): Promise<Reservation | undefined> {
+    return (await this.read(id))?.value;
+  }
+
+  async create(r: Reservation): Promise<void> {
+    const res = await this.dapr.state.save(this.storeName, [{ key: keyOf(r.id), value: r, options: strong }]);
+    if (res.error) throw res.error;
+  }
+
+  /** Changes what is not a status (the last payment attempt); retried on a concurrent write. */
+  async update(id: string, change: (r: Reservation) => Reservation): Promise<Reservation> {
+    return this.retry(async () => {
+      const current = await this.mustRead(id);
+      const next = change(current.value);
+      const res = await this.dapr.state.save(this.storeName, [{ key: keyOf(id), value: next, etag: current.etag, options: strong }]);
+      if (res.error) throw new ConcurrentUpdate(String(res.error));
+      return next;
+    });
+  }
+
+  /**
+   * Moves the reservation to `to` and publishes the event `eventOf` builds, atomically.
+   * Idempotent: a reservation already in `to` is returned unchanged and nothing is published.
+   */
+  async transition(
+    id: string,
+    to: ReservationStatus,
+    extra: { reason?: FailureReason; refundedAmount?: number },
+    eventOf: (r: Reservation, at: Date) => StatusEvent,
+  ): Promise<Reservation> {
+    return this.retry(async () => {
+      const current = await this.mustRead(id);
+      if (current.value.status === to) return current.value;
+      if (!canMove(current.value.status, to)) return current.value;
+      const at = new Date();
+      const next = moveTo(current.value, to, at, extra);
+      const event = eventOf(next, at);
+      const data = event.contract.schema.parse(event.data);
+      try {
+        await this.dapr.state.transaction(this.storeName, [
+          {
+            operation: "upsert",
+            request: {
+              key: keyOf(id),
+              value: next,
+              etag: current.etag,
+              options: strong,
+              // Copied by Dapr's outbox onto the CloudEvent it publishes.
+              metadata: { type: event.contract.type },
+            },
+          },
+          {
+            operation: "upsert",
+            request: { key: keyOf(id), value: data, metadata: { "outbox.projection": "true", contentType: "application/json" } },
+          },
+        ] as never);
+      } catch (err) {
+        throw new ConcurrentUpdate(String(err));
+      }
+      return next;
+    });
+  }
+
+  private async read(id: string): Promise<Versioned | undefined> {
+    const [item] = (await this.dapr.state.getBulk(this.storeName, [keyOf(id)])) as Array<{ data?: Reservation | ""; etag?: string }>;
+    if (!item?.data || !item.etag) return undefined;
+    return { value: item.data, etag: item.etag };
+  }
+
+  private async mustRead(id: string): Promise<Versioned> {
+    const v = await this.read(id);
+    if (!v) throw new Error(`reservation ${id} is not in the state store`);
+    return v;
+  }
+
+  private async retry<T>(attempt: () => Promise<T>, tries = 8): Promise<T> {
+    for (let i = 1; ; i++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (!(err instanceof ConcurrentUpdate) || i >= tries) throw err;
+        await new Promise((r) => setTimeout(r, 10 * i));
+      }
+    }
+  }
+}

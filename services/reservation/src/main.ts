@@ -1,0 +1,56 @@
+import {
+  createApp,
+  createDaprClient,
+  createLogger,
+  DaprIdempotencyStore,
+  runMain,
+  serve,
+  shutdownBreakers,
+  sidecarHealthy,
+  Upstream,
+} from "@concert/platform";
+import { DaprWorkflowClient, WorkflowRuntime } from "@dapr/dapr";
+import { loadReservationConfig } from "./config";
+import { reservationRoutes } from "./http/routes";
+import { ReservationStore } from "./infra/store";
+import { BOOKING_WORKFLOW, bookingActivities, bookingWorkflow } from "./workflows/booking";
+import { CANCELLATION_WORKFLOW, cancellationActivities, cancellationWorkflow } from "./workflows/cancellation";
+
+runMain(async () => {
+  const config = loadReservationConfig();
+  const log = createLogger("reservation", config.LOG_LEVEL);
+  const dapr = createDaprClient(config, log);
+  const store = new ReservationStore(dapr, config.STATE_STORE);
+  const seat = new Upstream("seat", config, { timeoutMs: 5_000 });
+  // The payment path's breaker: a failing or slow wallet opens it, payments then fail fast.
+  const wallet = new Upstream("wallet", config, {
+    timeoutMs: config.WALLET_TIMEOUT_MS,
+    resetTimeoutMs: config.WALLET_BREAKER_RESET_MS,
+  });
+
+  const grpc = {
+    daprHost: config.DAPR_HOST,
+    daprPort: String(config.DAPR_GRPC_PORT),
+    ...(config.DAPR_API_TOKEN ? { daprApiToken: config.DAPR_API_TOKEN } : {}),
+  };
+  const workflows = new DaprWorkflowClient(grpc);
+  const runtime = new WorkflowRuntime(grpc);
+  const booking = bookingActivities({ store, seat, wallet, log });
+  const cancellation = cancellationActivities({ store, seat, wallet });
+  runtime.registerWorkflowWithName(BOOKING_WORKFLOW, bookingWorkflow(booking));
+  runtime.registerWorkflowWithName(CANCELLATION_WORKFLOW, cancellationWorkflow(cancellation));
+  for (const [name, fn] of Object.entries({ ...booking, ...cancellation })) runtime.registerActivityWithName(name, fn);
+
+  const app = createApp({
+    config,
+    log,
+    requireAppToken: true,
+    routers: [reservationRoutes({ config, store, workflows, seat, wallet, idempotency: new DaprIdempotencyStore(dapr, config.STATE_STORE) })],
+    readiness: [{ name: "sidecar", check: () => sidecarHealthy(config) }],
+  });
+  await serve(app, config, log, [() => runtime.stop(), () => workflows.stop(), async () => shutdownBreakers()]);
+  // The sidecar must be up before the workflow worker connects to it.
+  while (!(await sidecarHealthy(config))) await new Promise((r) => setTimeout(r, 200));
+  await runtime.start();
+  log.info("workflow runtime started");
+});

@@ -1,0 +1,39 @@
+import { chargeRequest, paymentRequest, uuidParam } from "@concert/contracts";
+import { idempotent, type IdempotencyStore, PRINCIPAL_HEADERS, problems, Router, validate } from "@concert/platform";
+import type { Context } from "koa";
+import type { Wallets } from "../infra/wallets";
+
+/** A user reaches only their own wallet. */
+function ownWallet(ctx: Context): string {
+  const userId = validate(uuidParam, ctx.params.userId, "path");
+  if (ctx.get(PRINCIPAL_HEADERS.userId) !== userId && ctx.get(PRINCIPAL_HEADERS.role) !== "admin") throw problems.notFound("Wallet");
+  return userId;
+}
+
+/** The wallet's internal API: users' balance and charges, and the saga's payments and refunds. */
+export function walletRoutes(wallets: Wallets, idempotency: IdempotencyStore): Router {
+  const router = new Router();
+
+  router.get("/wallets/:userId", async (ctx) => {
+    const userId = ownWallet(ctx);
+    ctx.body = { userId, balance: await wallets.balance(userId) };
+  });
+
+  router.post("/wallets/:userId/charges", idempotent(idempotency), async (ctx) => {
+    const userId = ownWallet(ctx);
+    const { amount } = validate(chargeRequest, ctx.request.body);
+    const { balance, chargeId } = await wallets.charge(userId, amount);
+    ctx.status = 201;
+    ctx.body = { userId, chargeId, amount, balance };
+  });
+
+  router.post("/payments", async (ctx) => {
+    ctx.body = await wallets.pay(validate(paymentRequest, ctx.request.body));
+  });
+
+  router.post("/payments/:paymentId/refund", async (ctx) => {
+    ctx.body = await wallets.refund(validate(uuidParam, ctx.params.paymentId, "path"));
+  });
+
+  return router;
+}
