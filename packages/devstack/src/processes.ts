@@ -148,6 +148,8 @@ export async function stopService(name: string, signal: NodeJS.Signals = "SIGTER
 }
 
 export const stopSidecar = (name: string, signal: NodeJS.Signals = "SIGTERM") => stopProcess(`${name}-daprd`, signal);
+/** Stops only the app (its sidecar stays), e.g. SIGKILL to simulate a crash. */
+export const stopApp = (name: string, signal: NodeJS.Signals = "SIGTERM") => stopProcess(`${name}-app`, signal);
 
 export async function startAll(names = SERVICES.map((s) => s.name)): Promise<void> {
   // Sidecars and apps of different services start independently: bring them up side by side.

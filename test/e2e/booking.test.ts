@@ -1,0 +1,198 @@
+import { serviceSpec, startService, stopApp, stopService } from "@concert/devstack";
+import { randomUUID } from "node:crypto";
+import {
+  balanceOf,
+  checkInvariants,
+  charge,
+  newKey,
+  pay,
+  readyToBook,
+  reservationOf,
+  reserve,
+  seatStatuses,
+  untilStatus,
+} from "../support/booking";
+import { api, closePools, eventually, internal, queueStatus, sql, userToken } from "../support/stack";
+
+afterEach(checkInvariants);
+afterAll(closePools);
+
+const health = async (name: string) => (await fetch(`http://127.0.0.1:${serviceSpec(name).appPort}/healthz`)).json() as Promise<{
+  breakers: Array<{ name: string; state: string }>;
+}>;
+
+describe("the booking saga", () => {
+  it("happy path: hold, pay, CONFIRMED; balance debited once, seats RESERVED, queue token expired", async () => {
+    const { concert, schedule, shopper } = await readyToBook(50_000);
+    const held = await reserve(shopper, schedule.id, ["S-1-1", "S-1-2"]);
+    expect(held.status).toBe(201);
+    expect(held.body).toMatchObject({ status: "PENDING_PAYMENT", amount: 20_000 });
+
+    const paid = await pay(shopper, held.body.reservationId);
+    expect(paid.status).toBe(200);
+    expect(paid.body).toMatchObject({ status: "CONFIRMED", reservationId: held.body.reservationId });
+    expect(paid.body.history.map((h: { status: string }) => h.status)).toEqual(["PENDING_PAYMENT", "CONFIRMED"]);
+    expect(await balanceOf(shopper)).toBe(30_000);
+    expect(await seatStatuses(schedule.id)).toMatchObject({ "S-1-1": "RESERVED", "S-1-2": "RESERVED", "S-1-3": "AVAILABLE" });
+
+    // ReservationCompleted reaches the queue through the outbox and Kafka: the slot frees.
+    await eventually(async () => ((await queueStatus(concert.id, shopper)).status === "EXPIRED" ? true : undefined), 30_000, "token expired");
+
+    // Paying again is refused as settled; another user cannot even see it.
+    expect((await pay(shopper, held.body.reservationId)).status).toBe(409);
+    expect((await api("GET", `/api/reservations/${held.body.reservationId}`, { token: await userToken() })).status).toBe(404);
+  });
+
+  it("insufficient balance: 402, FAILED(payment_declined), seats free again, queue token restored", async () => {
+    const { concert, schedule, shopper } = await readyToBook(5_000);
+    const held = await reserve(shopper, schedule.id, ["S-1-3"]);
+    const paid = await pay(shopper, held.body.reservationId);
+    expect(paid.status).toBe(402);
+    expect(paid.headers.get("content-type")).toMatch(/problem\+json/);
+    expect(await reservationOf(shopper, held.body.reservationId)).toMatchObject({ status: "FAILED", reason: "payment_declined" });
+    expect((await seatStatuses(schedule.id))["S-1-3"]).toBe("AVAILABLE");
+    expect(await balanceOf(shopper)).toBe(5_000);
+    expect((await queueStatus(concert.id, shopper)).status).toBe("ACTIVE");
+  });
+
+  it("a double-submitted payment debits once, and a replayed wallet call changes nothing", async () => {
+    const { schedule, shopper } = await readyToBook(40_000);
+    const held = await reserve(shopper, schedule.id, ["S-1-4"]);
+    const id = held.body.reservationId;
+    const key = newKey();
+    const [a, b, c] = await Promise.all([pay(shopper, id, key), pay(shopper, id, key), pay(shopper, id)]);
+    expect([a.status, b.status, c.status].filter((s) => s === 200).length).toBeGreaterThanOrEqual(1);
+    expect([a.status, b.status, c.status].every((s) => [200, 409].includes(s))).toBe(true);
+    await untilStatus(shopper, id, "CONFIRMED");
+    // The same key and body replays the first answer; the same key with another body is refused.
+    const replay = await pay(shopper, id, key);
+    expect(replay.status).toBe(200);
+    expect(replay.headers.get("idempotency-replayed")).toBe("true");
+    const reused = await api("POST", `/api/reservations/${id}/payment`, { token: shopper.token, body: { note: "other" }, headers: { "idempotency-key": key } });
+    expect(reused.status).toBe(422);
+
+    // The wallet sees the saga's payment again (a redelivery or an activity replay): no second debit.
+    const again = await internal("wallet", "POST", "/payments", { body: { paymentId: id, userId: shopper.userId, reservationId: id, amount: 10_000 } });
+    expect(again.body).toMatchObject({ status: "APPROVED" });
+    expect(await balanceOf(shopper)).toBe(30_000);
+    expect(await sql("wallet", "SELECT id FROM ledger WHERE kind = 'PAYMENT' AND reference = ?", [id])).toHaveLength(1);
+  });
+
+  it("a double-clicked charge is one charge", async () => {
+    const { shopper } = await readyToBook(0);
+    const key = newKey();
+    const [a, b] = await Promise.all([
+      api("POST", "/api/me/wallet/charges", { token: shopper.token, body: { amount: 7_000 }, headers: { "idempotency-key": key } }),
+      api("POST", "/api/me/wallet/charges", { token: shopper.token, body: { amount: 7_000 }, headers: { "idempotency-key": key } }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual(expect.arrayContaining([201]));
+    await charge(shopper, 7_000, key);
+    expect(await balanceOf(shopper)).toBe(7_000);
+    for (const amount of [0, -5, 1.5, 10_000_001, "100"]) {
+      const bad = await api("POST", "/api/me/wallet/charges", { token: shopper.token, body: { amount } });
+      expect(bad.status).toBe(400);
+    }
+    expect(await balanceOf(shopper)).toBe(7_000);
+  });
+
+  it("cancelling a CONFIRMED reservation refunds, then frees the seats; a PENDING one just frees them", async () => {
+    const { schedule, shopper } = await readyToBook(30_000);
+    const held = await reserve(shopper, schedule.id, ["S-1-5", "S-1-6"]);
+    expect((await pay(shopper, held.body.reservationId)).status).toBe(200);
+    expect(await balanceOf(shopper)).toBe(10_000);
+    const cancelled = await api("DELETE", `/api/reservations/${held.body.reservationId}`, { token: shopper.token });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: "CANCELLED", refundedAmount: 20_000 });
+    expect(await balanceOf(shopper)).toBe(30_000);
+    expect(await seatStatuses(schedule.id)).toMatchObject({ "S-1-5": "AVAILABLE", "S-1-6": "AVAILABLE" });
+    expect((await api("DELETE", `/api/reservations/${held.body.reservationId}`, { token: shopper.token })).status).toBe(409);
+
+    const pending = await reserve(shopper, schedule.id, ["S-1-5"]);
+    const dropped = await api("DELETE", `/api/reservations/${pending.body.reservationId}`, { token: shopper.token });
+    expect(dropped.body).toMatchObject({ status: "FAILED", reason: "cancelled" });
+    expect((await seatStatuses(schedule.id))["S-1-5"]).toBe("AVAILABLE");
+  });
+});
+
+describe("fault isolation", () => {
+  it("wallet down: payment answers 503 fast with the breaker open, holds are still accepted, payment recovers after restart", async () => {
+    const { schedule, shopper } = await readyToBook(50_000);
+    const held = await reserve(shopper, schedule.id, ["S-1-1"]);
+    await stopService("wallet");
+    try {
+      const opened = await eventually(async () => {
+        const started = Date.now();
+        const r = await pay(shopper, held.body.reservationId);
+        expect(r.status).toBe(503);
+        const breaker = (await health("reservation")).breakers.find((b) => b.name === "invoke:wallet");
+        return breaker?.state === "open" ? { r, ms: Date.now() - started } : undefined;
+      }, 60_000, "wallet breaker open");
+      expect(opened.r.headers.get("retry-after")).toMatch(/^\d+$/);
+      // Fails fast: answered by the open breaker, not after the wallet timeout (3 s).
+      const started = Date.now();
+      const fast = await pay(shopper, held.body.reservationId);
+      expect(fast.status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(3_000);
+
+      // Reservations (seat holds) go on while payment is down; nothing changed for the pending one.
+      const another = await reserve(shopper, schedule.id, ["S-1-2"]);
+      expect(another.status).toBe(201);
+      expect(await reservationOf(shopper, held.body.reservationId)).toMatchObject({ status: "PENDING_PAYMENT" });
+      expect((await seatStatuses(schedule.id))["S-1-1"]).toBe("HELD");
+    } finally {
+      await startService("wallet");
+    }
+    // The breaker closes by itself (half-open probe) and the same hold can be paid.
+    const paid = await eventually(async () => {
+      const r = await pay(shopper, held.body.reservationId);
+      return r.status === 200 ? r : undefined;
+    }, 60_000, "payment after recovery");
+    expect(paid.body.status).toBe("CONFIRMED");
+    expect(await balanceOf(shopper)).toBe(40_000);
+  });
+
+  it("reservation service killed (SIGKILL) while a saga waits: after restart the saga completes", async () => {
+    const { schedule, shopper } = await readyToBook(20_000);
+    const held = await reserve(shopper, schedule.id, ["S-1-3"]);
+    await stopApp("reservation", "SIGKILL");
+    await startService("reservation");
+    const paid = await eventually(async () => {
+      const r = await pay(shopper, held.body.reservationId);
+      return r.status === 200 ? r : undefined;
+    }, 60_000, "payment after restart");
+    expect(paid.body.status).toBe("CONFIRMED");
+    expect(await balanceOf(shopper)).toBe(10_000);
+  });
+
+  it("hold expiry, also across a crash: FAILED(hold_expired), seats free, payment refused", async () => {
+    await stopService("reservation");
+    await startService("reservation", { HOLD_SECONDS: "3" });
+    try {
+      const { schedule, shopper } = await readyToBook(20_000);
+      const a = await reserve(shopper, schedule.id, ["S-1-4"]);
+      const b = await reserve(shopper, schedule.id, ["S-1-5"]);
+      expect(a.status).toBe(201);
+      // b's saga is waiting on its timer when the service dies.
+      await stopApp("reservation", "SIGKILL");
+      await startService("reservation", { HOLD_SECONDS: "3" });
+      for (const id of [a.body.reservationId, b.body.reservationId]) {
+        const failed = await untilStatus(shopper, id, "FAILED", 60_000);
+        expect(failed.reason).toBe("hold_expired");
+        expect((await pay(shopper, id)).status).toBe(409);
+      }
+      expect(await seatStatuses(schedule.id)).toMatchObject({ "S-1-4": "AVAILABLE", "S-1-5": "AVAILABLE" });
+      expect(await balanceOf(shopper)).toBe(20_000);
+    } finally {
+      await stopService("reservation");
+      await startService("reservation");
+    }
+  });
+
+  it("refuses bad booking input with 4xx problem+json", async () => {
+    const { shopper } = await readyToBook(0);
+    expect((await pay(shopper, randomUUID())).status).toBe(404);
+    expect((await api("POST", "/api/reservations/not-a-uuid/payment", { token: shopper.token, body: {} })).status).toBe(400);
+    expect((await api("POST", `/api/reservations/${randomUUID()}/payment`, { token: shopper.token, body: {}, headers: { "idempotency-key": "bad key!" } })).status).toBe(400);
+    expect((await api("DELETE", `/api/reservations/${randomUUID()}`, { token: shopper.token })).status).toBe(404);
+  });
+});
