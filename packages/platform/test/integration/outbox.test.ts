@@ -42,7 +42,7 @@ const config = loadConfig("outbox-probe", { ...serviceEnv, ...databaseEnv }, {
   DB_NAME: "platform_test",
   LOG_LEVEL: "warn",
 });
-const log = createLogger("outbox-probe", "warn");
+const log = createLogger("outbox-probe", "error");
 const ds = createDataSource(config, { entities: [], migrations: [] });
 const relay = new OutboxRelay(ds, createDaprClient(config, log), log, { pubsubName: "pubsub", source: "outbox-probe", pollIntervalMs: 200 });
 const uow = new UnitOfWork(ds, relay);
