@@ -1,4 +1,4 @@
-import { CommunicationProtocolEnum, DaprClient, LogLevel } from "@dapr/dapr";
+import { CommunicationProtocolEnum, DaprClient, LogLevel, type LoggerOptions } from "@dapr/dapr";
 import type { ServiceConfig } from "./config";
 import type { Logger } from "./logger";
 
@@ -7,15 +7,24 @@ import type { Logger } from "./logger";
  * go to the service's JSON log at debug level: failures surface where the caller handles them.
  */
 export function createDaprClient(config: ServiceConfig, log: Logger): DaprClient {
-  const sdk = log.child({ component: "dapr-sdk" });
-  const write = (msg: unknown, ...rest: unknown[]) => sdk.debug({ detail: rest.length ? rest : undefined }, String(msg));
   return new DaprClient({
     daprHost: config.DAPR_HOST,
     daprPort: String(config.DAPR_HTTP_PORT),
     communicationProtocol: CommunicationProtocolEnum.HTTP,
     ...(config.DAPR_API_TOKEN ? { daprApiToken: config.DAPR_API_TOKEN } : {}),
-    logger: { level: LogLevel.Warn, service: { error: write, warn: write, info: write, verbose: write, debug: write } },
+    logger: sdkLogger(log),
   });
+}
+
+/** Routes the Dapr SDK's own log lines (client, workflow worker) into the service's JSON log. */
+export function sdkLogger(log: Logger): LoggerOptions {
+  const sdk = log.child({ component: "dapr-sdk" });
+  const at = (level: "error" | "warn" | "info" | "debug") => (msg: unknown, ...rest: unknown[]) =>
+    sdk[level]({ detail: rest.length ? rest : undefined }, String(msg));
+  return {
+    level: LogLevel.Warn,
+    service: { error: at("warn"), warn: at("warn"), info: at("debug"), verbose: at("debug"), debug: at("debug") },
+  };
 }
 
 /** The sidecar's own view of whether it is ready to serve this app's outbound calls. */

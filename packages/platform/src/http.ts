@@ -8,7 +8,7 @@ import type { ServiceConfig } from "./config";
 import { contextFromTraceparent, runWithContext } from "./context";
 import { problems, toProblem } from "./errors";
 import type { Logger } from "./logger";
-import type { Subscriptions } from "./subscriptions";
+import { Subscriptions } from "./subscriptions";
 
 export interface ReadinessCheck {
   name: string;
@@ -119,7 +119,8 @@ export function createApp(options: AppOptions): Koa & { shuttingDown: boolean } 
   });
   app.use(health.routes());
 
-  if (options.subscriptions) app.use(options.subscriptions.router(log).routes());
+  // The sidecar asks every app for its subscriptions; an app without any answers [].
+  app.use((options.subscriptions ?? new Subscriptions(config.PUBSUB_NAME)).router(log).routes());
   for (const r of options.routers ?? []) app.use(r.routes()).use(r.allowedMethods());
   return app;
 }

@@ -4,6 +4,7 @@ import {
   createLogger,
   DaprIdempotencyStore,
   runMain,
+  sdkLogger,
   serve,
   shutdownBreakers,
   sidecarHealthy,
@@ -32,6 +33,7 @@ runMain(async () => {
     daprHost: config.DAPR_HOST,
     daprPort: String(config.DAPR_GRPC_PORT),
     ...(config.DAPR_API_TOKEN ? { daprApiToken: config.DAPR_API_TOKEN } : {}),
+    logger: sdkLogger(log),
   };
   const workflows = new DaprWorkflowClient(grpc);
   const runtime = new WorkflowRuntime(grpc);
