@@ -5,7 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-DATABASES=(concert seat user wallet dapr_state platform_test)
+DATABASES=(concert seat user wallet ranking dataplatform notification mypage dapr_state platform_test)
 DB_USER=concert
 DB_PASSWORD=concert-dev
 

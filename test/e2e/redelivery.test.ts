@@ -11,6 +11,7 @@ async function publish(dapr: DaprClient, eventId: string, scheduleId: string, pa
   const data = ScheduleCreated.schema.parse({
     scheduleId,
     concertId: randomUUID(),
+    concertTitle: "Redelivered",
     startsAt: "2031-05-01T10:00:00.000Z",
     bookingOpensAt: "2031-04-01T10:00:00.000Z",
     sections: [{ name: "A", rows: 1, seatsPerRow: 3, price: 1_000 }],

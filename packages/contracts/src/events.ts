@@ -11,6 +11,7 @@ export const ScheduleCreated = defineEvent(
   z.object({
     scheduleId: id,
     concertId: id,
+    concertTitle: z.string().min(1).max(200),
     startsAt: instant,
     bookingOpensAt: instant,
     sections: z.array(seatSection).min(1),
@@ -46,6 +47,12 @@ export const ScheduleSoldOut = defineEvent(
 export const RESERVATION_TOPIC = "reservation-events";
 
 const booking = { reservationId: id, userId: id, scheduleId: id, concertId: id, seatNumbers };
+
+export const ReservationCreated = defineEvent(
+  "ReservationCreated",
+  RESERVATION_TOPIC,
+  z.object({ ...booking, amount: z.number().int().min(0), holdExpiresAt: instant, createdAt: instant }),
+);
 
 export const ReservationCompleted = defineEvent(
   "ReservationCompleted",
@@ -93,12 +100,31 @@ export const PaymentRefunded = defineEvent(
   z.object({ paymentId: id, userId: id, reservationId: id, amount: money, balance: money }),
 );
 
+/**
+ * An event a consumer could not apply (it broke its contract, or kept failing): parked here with
+ * the reason, so it stops blocking its partition and can be looked at and replayed.
+ */
+export const DeadLetter = defineEvent(
+  "DeadLetter",
+  "dead-letters",
+  z.object({
+    consumer: z.string(),
+    topic: z.string(),
+    eventId: z.string(),
+    eventType: z.string(),
+    reason: z.string(),
+    event: z.unknown(),
+    failedAt: instant,
+  }),
+);
+
 /** Every event of the system. Types are unique; topics too, but for the reservation topic. */
 export const allEvents = [
   ScheduleCreated,
   SeatsHeld,
   SeatsReleased,
   ScheduleSoldOut,
+  ReservationCreated,
   ReservationCompleted,
   ReservationFailed,
   ReservationCancelled,
@@ -106,4 +132,5 @@ export const allEvents = [
   PaymentApproved,
   PaymentDeclined,
   PaymentRefunded,
+  DeadLetter,
 ] as const;

@@ -114,10 +114,10 @@ export async function startSidecar(s: ServiceSpec): Promise<void> {
 /** Starts a service's app and its daprd sidecar (unless running) and waits until both are ready. */
 export async function startService(name: string, extraEnv: Record<string, string> = {}): Promise<void> {
   const s = serviceSpec(name);
-  const main = join(ROOT, "services", name, "dist", "main.js");
+  const main = join(ROOT, s.dir ?? join("services", name), "dist", "main.js");
   if (!existsSync(main)) throw new Error(`${main} is missing: run the build (npx tsc -b) first`);
   if (!isRunning(`${name}-app`)) launch(`${name}-app`, process.execPath, ["--enable-source-maps", main], appEnv(s, extraEnv));
-  await startSidecar(s);
+  if (s.sidecar !== false) await startSidecar(s);
   await waitFor(`${name} app`, logFile(`${name}-app`), 60_000, () => ok(`http://127.0.0.1:${s.appPort}/readyz`));
 }
 

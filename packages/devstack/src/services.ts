@@ -27,7 +27,13 @@ export interface ServiceSpec {
   database: boolean;
   /** Service-specific settings for local runs. */
   env?: (secrets: LocalSecrets) => Record<string, string>;
+  /** A plain process without a Dapr sidecar (the external platform's stand-in). */
+  sidecar?: false;
+  /** Where its entry point lives, when not services/<name>. */
+  dir?: string;
 }
+
+export const MOCK_DATAPLATFORM_URL = "http://127.0.0.1:4080";
 
 const spec = (name: string, n: number, extra: Partial<ServiceSpec> = {}): ServiceSpec => ({
   name,
@@ -57,6 +63,14 @@ export const SERVICES: ServiceSpec[] = [
     database: false,
     env: () => ({ WALLET_BREAKER_RESET_MS: "3000" }),
   }),
+  spec("ranking", 7),
+  spec("dataplatform", 8, {
+    // Short backoff locally, so deliveries resume within seconds of the platform's recovery.
+    env: () => ({ DATA_PLATFORM_URL: MOCK_DATAPLATFORM_URL, DATA_PLATFORM_BREAKER_RESET_MS: "2000", DELIVERY_BACKOFF_MAX_MS: "3000", DELIVERY_BACKOFF_BASE_MS: "200" }),
+  }),
+  spec("notification", 9),
+  spec("mypage", 10),
+  spec("mock-dataplatform", 80, { appPort: 4080, database: false, sidecar: false, dir: "tools/mock-dataplatform" }),
   spec("gateway", 0, { appPort: 8080, database: false, env: (s) => ({ JWT_SECRET: s.jwtSecret }) }),
 ];
 

@@ -103,3 +103,5 @@ export function shutdownBreakers(): void {
   for (const b of registry.values()) b.shutdown();
   registry.clear();
 }
+
+export type Breaker<A extends unknown[], R> = CircuitBreaker<A, R>;

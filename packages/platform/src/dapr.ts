@@ -1,5 +1,7 @@
 import { CommunicationProtocolEnum, DaprClient, LogLevel, type LoggerOptions } from "@dapr/dapr";
+import { DeadLetter } from "@concert/contracts";
 import type { ServiceConfig } from "./config";
+import type { DeadLetterSink } from "./subscriptions";
 import type { Logger } from "./logger";
 
 /**
@@ -37,4 +39,14 @@ export async function sidecarHealthy(config: ServiceConfig, timeoutMs = 1_000): 
   } catch {
     return false;
   }
+}
+
+/** Parks dead letters on the dead-letter topic through the sidecar. */
+export function daprDeadLetters(dapr: DaprClient, pubsubName: string): DeadLetterSink {
+  return async (letter) => {
+    const res = await dapr.pubsub.publish(pubsubName, DeadLetter.topic, DeadLetter.schema.parse(letter) as object, {
+      metadata: { "cloudevent.type": DeadLetter.type },
+    });
+    if (res.error) throw res.error;
+  };
 }

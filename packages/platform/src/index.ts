@@ -3,6 +3,7 @@ export * from "./breaker";
 export * from "./config";
 export * from "./context";
 export * from "./dapr";
+export * from "./deliveries";
 export * from "./database";
 export * from "./errors";
 export * from "./http";

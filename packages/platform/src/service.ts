@@ -4,7 +4,7 @@ import type Router from "@koa/router";
 import type { DataSource } from "typeorm";
 import { shutdownBreakers } from "./breaker";
 import type { DatabaseConfig, ServiceConfig } from "./config";
-import { createDaprClient, sidecarHealthy } from "./dapr";
+import { createDaprClient, daprDeadLetters, sidecarHealthy } from "./dapr";
 import { createDataSource, type DatabaseOptions, databaseHealthy, openDatabase } from "./database";
 import { createApp, serve } from "./http";
 import { createLogger, type Logger } from "./logger";
@@ -53,7 +53,7 @@ export async function startMysqlService<C extends ServiceConfig & DatabaseConfig
     ds,
     dapr,
     uow: new UnitOfWork(ds, relay),
-    subscriptions: new Subscriptions(config.PUBSUB_NAME),
+    subscriptions: new Subscriptions(config.PUBSUB_NAME, { consumer: name, deadLetters: daprDeadLetters(dapr, config.PUBSUB_NAME) }),
   };
   options.subscribe?.(parts);
   const app = createApp({

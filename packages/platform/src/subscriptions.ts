@@ -23,7 +23,7 @@ export interface Subscription {
   deadLetterTopic?: string;
 }
 
-type Handler = (event: ReceivedEvent<unknown>) => Promise<void>;
+type Handler = (event: ReceivedEvent<unknown>) => Promise<unknown>;
 
 interface Entry {
   contract: EventContract;
@@ -36,6 +36,27 @@ interface TopicEntry {
   deadLetterTopic?: string;
 }
 
+/** Where an event that cannot be applied is parked, with the reason. */
+export type DeadLetterSink = (letter: {
+  consumer: string;
+  topic: string;
+  eventId: string;
+  eventType: string;
+  reason: string;
+  event: unknown;
+  failedAt: string;
+}) => Promise<void>;
+
+export interface SubscriptionOptions {
+  /** Names this app as a consumer in dead letters. */
+  consumer: string;
+  deadLetters?: DeadLetterSink;
+  /** After this many failed deliveries of one event it is parked instead of retried. */
+  maxFailures?: number;
+}
+
+export const DEAD_LETTER_TOPIC = "dead-letters";
+
 /** Dapr's answers to a delivery (https://docs.dapr.io/reference/api/pubsub_api/). */
 export const DELIVERY = { success: "SUCCESS", retry: "RETRY", drop: "DROP" } as const;
 export type DeliveryStatus = (typeof DELIVERY)[keyof typeof DELIVERY];
@@ -47,12 +68,17 @@ export type DeliveryStatus = (typeof DELIVERY)[keyof typeof DELIVERY];
  */
 export class Subscriptions {
   private readonly topics = new Map<string, TopicEntry>();
+  /** Failed deliveries per event id (bounded): a message that keeps failing is parked. */
+  private readonly failures = new Map<string, number>();
 
-  constructor(private readonly pubsubName: string) {}
+  constructor(
+    private readonly pubsubName: string,
+    private readonly options: SubscriptionOptions = { consumer: "app" },
+  ) {}
 
   on<C extends EventContract>(
     contract: C,
-    handler: (event: ReceivedEvent<PayloadOf<C>>) => Promise<void>,
+    handler: (event: ReceivedEvent<PayloadOf<C>>) => Promise<unknown>,
     options: { deadLetterTopic?: string } = {},
   ): this {
     const topic = this.topics.get(contract.topic) ?? { byType: new Map<string, Entry>() };
@@ -65,12 +91,12 @@ export class Subscriptions {
 
   /** What `/dapr/subscribe` answers. */
   list(): Subscription[] {
-    return [...this.topics].map(([topic, e]) => ({
-      pubsubname: this.pubsubName,
-      topic,
-      route: routeOf(topic),
-      ...(e.deadLetterTopic ? { deadLetterTopic: e.deadLetterTopic } : {}),
-    }));
+    // With a sink, the sidecar parks what it could not deliver at all (app down past the
+    // resiliency policy) on the same dead-letter topic.
+    return [...this.topics].map(([topic, e]) => {
+      const deadLetterTopic = e.deadLetterTopic ?? (this.options.deadLetters ? DEAD_LETTER_TOPIC : undefined);
+      return { pubsubname: this.pubsubName, topic, route: routeOf(topic), ...(deadLetterTopic ? { deadLetterTopic } : {}) };
+    });
   }
 
   /** Applies one delivery and says what the sidecar should do with the message. */
@@ -84,8 +110,8 @@ export class Subscriptions {
     if (!entry) return DELIVERY.success;
     const parsed = entry.contract.schema.safeParse(envelope.data);
     if (typeof envelope.id !== "string" || !parsed.success) {
-      log.error({ topic, eventId: envelope.id, issues: parsed.error?.issues }, "dropping an event that breaks its contract");
-      return DELIVERY.drop;
+      const issues = parsed.error?.issues.map((i) => `${i.path.join(".") || "data"}: ${i.message}`).join("; ") ?? "no event id";
+      return this.park(topic, envelope, `breaks the ${entry.contract.type} contract: ${issues}`, log);
     }
     const event: ReceivedEvent<unknown> = {
       id: envelope.id,
@@ -96,13 +122,40 @@ export class Subscriptions {
     };
     try {
       await entry.handler(event);
+      this.failures.delete(event.id);
       return DELIVERY.success;
     } catch (err) {
-      if (err instanceof PoisonMessage) {
-        log.error({ topic, eventId: event.id, reason: err.message }, "dropping a poison event");
-        return DELIVERY.drop;
+      if (err instanceof PoisonMessage) return this.park(topic, envelope, err.message, log);
+      const failed = (this.failures.get(event.id) ?? 0) + 1;
+      if (failed >= (this.options.maxFailures ?? 5)) {
+        this.failures.delete(event.id);
+        return this.park(topic, envelope, `failed ${failed} times: ${(err as Error).message}`, log);
       }
-      log.warn({ topic, eventId: event.id, err }, "event handling failed; asking for redelivery");
+      if (this.failures.size > 10_000) this.failures.clear();
+      this.failures.set(event.id, failed);
+      log.warn({ topic, eventId: event.id, err, failed }, "event handling failed; asking for redelivery");
+      return DELIVERY.retry;
+    }
+  }
+
+  /** Parks an event on the dead-letter topic with the reason, so it stops blocking its partition. */
+  private async park(topic: string, envelope: Record<string, unknown>, reason: string, log: Logger): Promise<DeliveryStatus> {
+    const eventId = String(envelope.id ?? "");
+    log.error({ topic, eventId, reason }, "parking an event on the dead-letter topic");
+    if (!this.options.deadLetters) return DELIVERY.drop;
+    try {
+      await this.options.deadLetters({
+        consumer: this.options.consumer,
+        topic,
+        eventId,
+        eventType: String(envelope.type ?? ""),
+        reason,
+        event: envelope,
+        failedAt: new Date().toISOString(),
+      });
+      return DELIVERY.success;
+    } catch (err) {
+      log.warn({ err, eventId }, "could not park the event; asking for redelivery");
       return DELIVERY.retry;
     }
   }

@@ -14,6 +14,9 @@ runMain(async () => {
     // A payment waits for the saga (up to its SAGA_WAIT_MS) before answering.
     reservation: upstream("reservation", 3 * config.UPSTREAM_TIMEOUT_MS),
     wallet: upstream("wallet"),
+    ranking: upstream("ranking"),
+    notification: upstream("notification"),
+    mypage: upstream("mypage"),
   };
   const app = createApp({
     config,

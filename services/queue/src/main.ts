@@ -1,4 +1,13 @@
-import { createApp, createLogger, runMain, serve, sidecarHealthy, Subscriptions } from "@concert/platform";
+import {
+  createApp,
+  createDaprClient,
+  createLogger,
+  daprDeadLetters,
+  runMain,
+  serve,
+  sidecarHealthy,
+  Subscriptions,
+} from "@concert/platform";
 import { loadQueueConfig } from "./config";
 import { subscribeToReservations } from "./events/reservations";
 import { queueRoutes } from "./http/routes";
@@ -10,7 +19,10 @@ runMain(async () => {
   const log = createLogger("queue", config.LOG_LEVEL);
   const queue = RedisQueue.connect(config.REDIS_URL);
   const admitter = new Admitter(queue, config, log);
-  const subscriptions = new Subscriptions(config.PUBSUB_NAME);
+  const subscriptions = new Subscriptions(config.PUBSUB_NAME, {
+    consumer: "queue",
+    deadLetters: daprDeadLetters(createDaprClient(config, log), config.PUBSUB_NAME),
+  });
   subscribeToReservations(subscriptions, queue, queue.redis);
   const app = createApp({
     config,

@@ -44,23 +44,44 @@ describe("Subscriptions", () => {
     expect(seen).toEqual([{ id: "e-1", type: "ThingHappened", source: "test", data: { n: 3 } }]);
   });
 
-  it("drops an event that breaks its contract without calling the handler", async () => {
+  it("parks an event that breaks its contract on the dead-letter topic with the reason, without calling the handler", async () => {
     const handler = jest.fn(async () => undefined);
-    const subs = new Subscriptions("pubsub").on(Thing, handler);
-    await expect(subs.deliver("thing-happened", envelope({ n: "three" }), log)).resolves.toBe(DELIVERY.drop);
-    await expect(subs.deliver("thing-happened", { data: { n: 1 } }, log)).resolves.toBe(DELIVERY.drop);
+    const parked: Array<{ reason: string; eventId: string; consumer: string }> = [];
+    const subs = new Subscriptions("pubsub", { consumer: "seat", deadLetters: async (l) => void parked.push(l) }).on(Thing, handler);
+    await expect(subs.deliver("thing-happened", envelope({ n: "three" }, "bad-1"), log)).resolves.toBe(DELIVERY.success);
+    expect(parked).toEqual([expect.objectContaining({ consumer: "seat", eventId: "bad-1", reason: expect.stringMatching(/ThingHappened contract: n: /) })]);
     expect(handler).not.toHaveBeenCalled();
+    expect(subs.list()[0]!.deadLetterTopic).toBe("dead-letters");
+    // Without a sink the sidecar is told to drop it.
+    const bare = new Subscriptions("pubsub").on(Thing, handler);
+    await expect(bare.deliver("thing-happened", { data: { n: 1 } }, log)).resolves.toBe(DELIVERY.drop);
   });
 
-  it("asks for redelivery when the handler fails, and drops a poison message", async () => {
+  it("retries a failing event, parks it after maxFailures, and parks a poison message at once", async () => {
     let mode: "fail" | "poison" = "fail";
-    const subs = new Subscriptions("pubsub").on(Thing, async () => {
-      if (mode === "fail") throw new Error("database down");
-      throw new PoisonMessage("can never apply");
-    });
+    const parked: string[] = [];
+    const subs = new Subscriptions("pubsub", { consumer: "x", maxFailures: 3, deadLetters: async (l) => void parked.push(l.reason) }).on(
+      Thing,
+      async () => {
+        if (mode === "fail") throw new Error("database down");
+        throw new PoisonMessage("can never apply");
+      },
+    );
     await expect(subs.deliver("thing-happened", envelope({ n: 1 }), log)).resolves.toBe(DELIVERY.retry);
+    await expect(subs.deliver("thing-happened", envelope({ n: 1 }), log)).resolves.toBe(DELIVERY.retry);
+    await expect(subs.deliver("thing-happened", envelope({ n: 1 }), log)).resolves.toBe(DELIVERY.success);
+    expect(parked).toEqual(["failed 3 times: database down"]);
     mode = "poison";
-    await expect(subs.deliver("thing-happened", envelope({ n: 1 }), log)).resolves.toBe(DELIVERY.drop);
+    await expect(subs.deliver("thing-happened", envelope({ n: 1 }, "e-2"), log)).resolves.toBe(DELIVERY.success);
+    expect(parked.at(-1)).toBe("can never apply");
+  });
+
+  it("asks for redelivery when the dead letter cannot be parked", async () => {
+    const subs = new Subscriptions("pubsub", { consumer: "x", deadLetters: async () => Promise.reject(new Error("broker down")) }).on(
+      Thing,
+      async () => undefined,
+    );
+    await expect(subs.deliver("thing-happened", envelope({ n: "bad" }), log)).resolves.toBe(DELIVERY.retry);
   });
 
   it("drops events of a topic it does not know", async () => {

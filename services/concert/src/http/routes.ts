@@ -71,7 +71,8 @@ export function catalogRoutes(ds: DataSource, uow: UnitOfWork): Router {
     const plan = planSchedule(body, new Date());
     if (Array.isArray(plan)) throw problems.validation(plan);
     const schedule = await uow.run(async (tx) => {
-      if (!(await tx.manager.existsBy(Concert, { id: concertId }))) throw problems.notFound(`Concert ${concertId}`);
+      const concert = await tx.manager.findOneBy(Concert, { id: concertId });
+      if (!concert) throw problems.notFound(`Concert ${concertId}`);
       const s = tx.manager.create(Schedule, {
         id: randomUUID(),
         concertId,
@@ -85,6 +86,7 @@ export function catalogRoutes(ds: DataSource, uow: UnitOfWork): Router {
         {
           scheduleId: s.id,
           concertId,
+          concertTitle: concert.title,
           startsAt: plan.startsAt.toISOString(),
           bookingOpensAt: plan.bookingOpensAt.toISOString(),
           sections: body.sections,

@@ -12,6 +12,9 @@ export interface Upstreams {
   queue: Upstream;
   reservation: Upstream;
   wallet: Upstream;
+  ranking: Upstream;
+  notification: Upstream;
+  mypage: Upstream;
 }
 
 export interface GatewayOptions {
@@ -36,6 +39,7 @@ function reply(ctx: Context, res: UpstreamResponse): void {
 }
 
 const id = (ctx: Context, name = "id") => validate(uuidParam, ctx.params[name], "path");
+const limitOf = (ctx: Context) => (typeof ctx.query.limit === "string" ? { limit: ctx.query.limit } : {});
 
 /** The public API. Each route validates what it can at the edge and forwards to its owner. */
 export function publicRoutes(up: Upstreams, options: GatewayOptions): Router {
@@ -132,6 +136,26 @@ export function publicRoutes(up: Upstreams, options: GatewayOptions): Router {
       headers: idempotencyKey(ctx),
       principal,
     }));
+  });
+
+  // After the booking: rankings (public) and my page (read models)
+  router.get("/rankings/sold-out", async (ctx) => {
+    reply(ctx, await up.ranking.call({ method: "GET", path: "/rankings/sold-out", query: limitOf(ctx) }));
+  });
+  router.get("/rankings/popular", async (ctx) => {
+    reply(ctx, await up.ranking.call({ method: "GET", path: "/rankings/popular", query: limitOf(ctx) }));
+  });
+  router.get("/me/reservations", auth, async (ctx) => {
+    const principal = principalOf(ctx);
+    reply(ctx, await up.mypage.call({ method: "GET", path: `/users/${principal.userId}/reservations`, principal }));
+  });
+  router.get("/me/wallet/history", auth, async (ctx) => {
+    const principal = principalOf(ctx);
+    reply(ctx, await up.mypage.call({ method: "GET", path: `/users/${principal.userId}/wallet-history`, principal }));
+  });
+  router.get("/me/notifications", auth, async (ctx) => {
+    const principal = principalOf(ctx);
+    reply(ctx, await up.notification.call({ method: "GET", path: `/users/${principal.userId}/notifications`, principal }));
   });
 
   // Administration

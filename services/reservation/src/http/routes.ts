@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createReservationRequest, uuidParam } from "@concert/contracts";
+import { createReservationRequest, ReservationCreated, uuidParam } from "@concert/contracts";
 import {
   idempotent,
   type IdempotencyStore,
@@ -14,7 +14,7 @@ import type { Context } from "koa";
 import type { ReservationConfig } from "../config";
 import { newReservation, paymentRefusal, type Reservation, viewOf } from "../domain/reservation";
 import type { ReservationStore } from "../infra/store";
-import { BOOKING_WORKFLOW, type BookingInput, CANCEL_REQUESTED, PAYMENT_REQUESTED } from "../workflows/booking";
+import { booking, BOOKING_WORKFLOW, type BookingInput, CANCEL_REQUESTED, PAYMENT_REQUESTED } from "../workflows/booking";
 import { CANCELLATION_WORKFLOW, cancellationInstance } from "../workflows/cancellation";
 
 interface Deps {
@@ -69,7 +69,10 @@ export function reservationRoutes({ config, store, workflows, seat, wallet, idem
       new Date(),
     );
     try {
-      await store.create(r);
+      await store.create(r, {
+        contract: ReservationCreated,
+        data: { ...booking(r), amount: r.amount, holdExpiresAt: r.holdExpiresAt, createdAt: r.createdAt },
+      });
       await workflows.scheduleNewWorkflow(BOOKING_WORKFLOW, { reservationId: id, holdExpiresAt: hold.expiresAt } satisfies BookingInput, id);
     } catch (err) {
       // Without a saga nobody would release the seats before the sweeper: give them back now.

@@ -40,9 +40,9 @@ export class ReservationStore {
     return (await this.read(id))?.value;
   }
 
-  async create(r: Reservation): Promise<void> {
-    const res = await this.dapr.state.save(this.storeName, [{ key: keyOf(r.id), value: r, options: strong }]);
-    if (res.error) throw res.error;
+  /** Stores a new reservation and publishes `event` with it (first write: never overwrites). */
+  async create(r: Reservation, event: StatusEvent): Promise<void> {
+    await this.commit(r, undefined, event);
   }
 
   /** Changes what is not a status (the last payment attempt); retried on a concurrent write. */
@@ -72,31 +72,35 @@ export class ReservationStore {
       if (!canMove(current.value.status, to)) return current.value;
       const at = new Date();
       const next = moveTo(current.value, to, at, extra);
-      const event = eventOf(next, at);
-      const data = event.contract.schema.parse(event.data);
       try {
-        await this.dapr.state.transaction(this.storeName, [
-          {
-            operation: "upsert",
-            request: {
-              key: keyOf(id),
-              value: next,
-              etag: current.etag,
-              options: strong,
-              // Copied by Dapr's outbox onto the CloudEvent it publishes.
-              metadata: { type: event.contract.type },
-            },
-          },
-          {
-            operation: "upsert",
-            request: { key: keyOf(id), value: data, metadata: { "outbox.projection": "true", contentType: "application/json" } },
-          },
-        ] as never);
+        await this.commit(next, current.etag, eventOf(next, at));
       } catch (err) {
         throw new ConcurrentUpdate(String(err));
       }
       return next;
     });
+  }
+
+  /** One state transaction: the aggregate (ETag-checked) and, as its outbox projection, the event. */
+  private async commit(value: Reservation, etag: string | undefined, event: StatusEvent): Promise<void> {
+    const data = event.contract.schema.parse(event.data);
+    await this.dapr.state.transaction(this.storeName, [
+      {
+        operation: "upsert",
+        request: {
+          key: keyOf(value.id),
+          value,
+          ...(etag ? { etag } : {}),
+          options: strong,
+          // Copied by Dapr's outbox onto the CloudEvent it publishes.
+          metadata: { type: event.contract.type },
+        },
+      },
+      {
+        operation: "upsert",
+        request: { key: keyOf(value.id), value: data, metadata: { "outbox.projection": "true", contentType: "application/json" } },
+      },
+    ] as never);
   }
 
   private async read(id: string): Promise<Versioned | undefined> {

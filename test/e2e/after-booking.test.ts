@@ -1,0 +1,165 @@
+import { DeadLetter, ReservationCompleted } from "@concert/contracts";
+import { localSecrets, MOCK_DATAPLATFORM_URL, serviceSpec } from "@concert/devstack";
+import { type ReceivedEvent, Subscriptions } from "@concert/platform";
+import { CommunicationProtocolEnum, DaprClient } from "@dapr/dapr";
+import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { promisify } from "node:util";
+import { balanceOf, checkInvariants, charge, pay, readyToBook, reservationOf, reserve } from "../support/booking";
+import { startProbe } from "../support/probe";
+import { admittedShopper, api, adminToken, closePools, eventually, seatMap, type Shopper } from "../support/stack";
+
+afterEach(checkInvariants);
+afterAll(closePools);
+
+const platform = async (path: string, init?: RequestInit) => (await fetch(MOCK_DATAPLATFORM_URL + path, init)).json() as Promise<any>;
+const setPlatform = (switches: Record<string, unknown>) =>
+  platform("/admin/switches", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(switches) });
+const received = async () => new Set<string>((await platform("/admin/received")).keys);
+
+/** Every user's my page agrees with the write side: each reservation's status, and the balance. */
+async function expectMyPageMatches(users: Array<{ shopper: Shopper; reservations: string[] }>) {
+  for (const { shopper, reservations } of users) {
+    const truth = Object.fromEntries(await Promise.all(reservations.map(async (id) => [id, (await reservationOf(shopper, id)).status])));
+    const balance = await balanceOf(shopper);
+    await eventually(async () => {
+      const mine = (await api("GET", "/api/me/reservations", { token: shopper.token })).body.items as Array<{ reservationId: string; status: string }>;
+      const seen = Object.fromEntries(mine.map((r) => [r.reservationId, r.status]));
+      const history = (await api("GET", "/api/me/wallet/history", { token: shopper.token })).body.items as Array<{ kind: string; amount: number }>;
+      const sum = history.reduce((s, h) => s + (h.kind === "CHARGE" || h.kind === "REFUND" ? h.amount : h.kind === "PAYMENT" ? -h.amount : 0), 0);
+      return JSON.stringify(seen) === JSON.stringify(truth) && sum === balance ? true : undefined;
+    }, 60_000, `my page of ${shopper.userId}`);
+  }
+}
+
+describe("after the booking", () => {
+  it("ranking, notice, my page and the external data platform all reflect a booking", async () => {
+    // Booking opened a minute ago: selling both seats makes a sold-out ranking entry of ~60 s.
+    const token = await adminToken();
+    const concert = (await api("POST", "/api/admin/concerts", { token, body: { title: "Sell-out Show", venue: "Hall" } })).body;
+    const opened = new Date(Date.now() - 60_000).toISOString();
+    const schedule = (
+      await api("POST", `/api/admin/concerts/${concert.id}/schedules`, {
+        token,
+        body: { startsAt: "2031-05-01T19:00:00Z", bookingOpensAt: opened, sections: [{ name: "Z", rows: 1, seatsPerRow: 2, price: 12_000 }] },
+      })
+    ).body;
+    const shopper = await admittedShopper(concert.id);
+    await seatMap(concert.id, schedule.id, shopper);
+    await charge(shopper, 30_000);
+    const held = await reserve(shopper, schedule.id, ["Z-1-1", "Z-1-2"]);
+    const id = held.body.reservationId;
+    expect((await pay(shopper, id)).status).toBe(200);
+
+    const soldOut = await eventually(async () => {
+      const items = (await api("GET", "/api/rankings/sold-out?limit=100")).body.items as Array<Record<string, any>>;
+      return items.find((i) => i.scheduleId === schedule.id);
+    }, 30_000, "sold-out ranking");
+    expect(soldOut).toMatchObject({ concertId: concert.id, concertTitle: "Sell-out Show" });
+    expect(soldOut.secondsToSellOut).toBeGreaterThanOrEqual(59);
+
+    const popular = await eventually(async () => {
+      const items = (await api("GET", "/api/rankings/popular?limit=100")).body.items as Array<Record<string, any>>;
+      return items.find((i) => i.concertId === concert.id);
+    }, 30_000, "popularity");
+    expect(popular).toMatchObject({ completed: 1, seatsSold: 2, concertTitle: "Sell-out Show" });
+
+    const notice = await eventually(async () => {
+      const items = (await api("GET", "/api/me/notifications", { token: shopper.token })).body.items as Array<Record<string, any>>;
+      return items.find((n) => n.reservationId === id);
+    }, 30_000, "notice");
+    expect(notice).toMatchObject({ kind: "confirmed", title: "Booking confirmed" });
+
+    const mine = await eventually(async () => {
+      const items = (await api("GET", "/api/me/reservations", { token: shopper.token })).body.items as Array<Record<string, any>>;
+      const r = items.find((x) => x.reservationId === id);
+      return r?.status === "CONFIRMED" && r.timeline.length >= 3 ? r : undefined;
+    }, 30_000, "my page");
+    expect(mine.timeline.map((t: { step: string }) => t.step)).toEqual(expect.arrayContaining(["PENDING_PAYMENT", "SEATS_HELD", "CONFIRMED"]));
+    expect(mine).toMatchObject({ amount: 24_000, seatNumbers: ["Z-1-1", "Z-1-2"] });
+
+    await eventually(async () => ((await received()).has(`${id}:completed`) ? true : undefined), 30_000, "delivery to the data platform");
+    await expectMyPageMatches([{ shopper, reservations: [id] }]);
+  });
+
+  it("with the data platform down for 50 bookings, all 50 arrive exactly once after it recovers, and booking went on", async () => {
+    const { concert, schedule } = await readyToBook(0, 50, 1_000);
+    await setPlatform({ outage: true });
+    const booked: Array<{ shopper: Shopper; reservations: string[] }> = [];
+    try {
+      const seats = Array.from({ length: 50 }, (_, i) => `S-1-${i + 1}`);
+      for (let i = 0; i < seats.length; i += 10) {
+        await Promise.all(
+          seats.slice(i, i + 10).map(async (seat) => {
+            const shopper = await admittedShopper(concert.id);
+            await charge(shopper, 1_000);
+            const held = await reserve(shopper, schedule.id, [seat]);
+            expect(held.status).toBe(201);
+            const paid = await pay(shopper, held.body.reservationId);
+            expect(paid.status).toBe(200);
+            booked.push({ shopper, reservations: [held.body.reservationId] });
+          }),
+        );
+      }
+      // The deliveries are waiting, behind the open breaker; none has arrived.
+      await eventually(async () => {
+        const h = (await (await fetch(`http://127.0.0.1:${serviceSpec("dataplatform").appPort}/healthz`)).json()) as any;
+        return h.breakers.find((b: any) => b.name === "dataplatform")?.state === "open" ? true : undefined;
+      }, 30_000, "data platform breaker open");
+      const during = await received();
+      expect(booked.filter((b) => during.has(`${b.reservations[0]}:completed`))).toEqual([]);
+    } finally {
+      await setPlatform({ outage: false });
+    }
+    const keys = booked.map((b) => `${b.reservations[0]}:completed`);
+    await eventually(async () => {
+      const now = await received();
+      return keys.every((k) => now.has(k)) ? true : undefined;
+    }, 90_000, "all 50 deliveries after recovery");
+    const all = (await platform("/admin/received")).keys as string[];
+    expect(all.filter((k) => keys.includes(k))).toHaveLength(50);
+    await expectMyPageMatches(booked);
+  });
+
+  it("a poison message lands on the dead-letter topic with its reason, and later messages still flow", async () => {
+    const letters: Array<ReceivedEvent<{ consumer: string; eventId: string; reason: string }>> = [];
+    const probe = await startProbe("dlq-probe", 1, new Subscriptions("pubsub").on(DeadLetter, async (e) => void letters.push(e as never)));
+    try {
+      const dapr = new DaprClient({
+        daprHost: "127.0.0.1",
+        daprPort: String(probe.spec.daprHttpPort),
+        communicationProtocol: CommunicationProtocolEnum.HTTP,
+        daprApiToken: localSecrets().daprApiToken,
+      });
+      const poisonId = randomUUID();
+      // A ReservationCompleted that breaks its contract (no user, a negative amount).
+      const res = await dapr.pubsub.publish("pubsub", ReservationCompleted.topic, { reservationId: "nope", amount: -1 }, {
+        metadata: { "cloudevent.id": poisonId, "cloudevent.type": ReservationCompleted.type },
+      });
+      expect(res.error).toBeUndefined();
+      const parked = await eventually(async () => {
+        const mine = letters.filter((l) => l.data.eventId === poisonId);
+        return mine.length >= 4 ? mine : undefined;
+      }, 60_000, "dead letters");
+      expect(parked.map((l) => l.data.consumer).sort()).toEqual(expect.arrayContaining(["dataplatform", "mypage", "notification", "ranking"]));
+      expect(parked[0]!.data.reason).toMatch(/breaks the ReservationCompleted contract/);
+
+      // The partitions are not blocked: a booking made after it reaches my page.
+      const { schedule, shopper } = await readyToBook(10_000, 2);
+      const held = await reserve(shopper, schedule.id, ["S-1-1"]);
+      expect((await pay(shopper, held.body.reservationId)).status).toBe(200);
+      await expectMyPageMatches([{ shopper, reservations: [held.body.reservationId] }]);
+    } finally {
+      await probe.stop();
+    }
+  });
+
+  it("my page is rebuilt from the topic history", async () => {
+    const { schedule, shopper } = await readyToBook(10_000, 2);
+    const held = await reserve(shopper, schedule.id, ["S-1-2"]);
+    expect((await pay(shopper, held.body.reservationId)).status).toBe(200);
+    await expectMyPageMatches([{ shopper, reservations: [held.body.reservationId] }]);
+    await promisify(execFile)("bash", ["scripts/rebuild-read-model.sh", "mypage"], { timeout: 120_000 });
+    await expectMyPageMatches([{ shopper, reservations: [held.body.reservationId] }]);
+  });
+});
