@@ -21,6 +21,7 @@ module.exports = {
       testMatch: [
         "<rootDir>/{packages,services}/*/test/integration/**/*.test.ts",
         "<rootDir>/test/e2e/**/*.test.ts",
+        "<rootDir>/test/chart/**/*.test.ts",
       ],
       slowTestThreshold: 30,
     },

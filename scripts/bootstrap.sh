@@ -17,3 +17,4 @@ fi
 log "type-checking and building (tsc -b)"
 npx tsc -b
 "$ROOT/scripts/install-infra.sh"
+"$ROOT/scripts/install-k8s-tools.sh"

@@ -96,9 +96,17 @@ async function waitFor(what: string, log: string, timeoutMs: number, probe: () =
 
 const ok = async (url: string) => (await fetch(url, { signal: AbortSignal.timeout(1_000) })).ok;
 
+/** Secrets the sidecars read through the local file secret store (components/secretstore.yaml). */
+function writeDaprSecrets(): void {
+  const file = join(RUN_DIR, "dapr-secrets.json");
+  const dsn = `${INFRA.dbUser}:${INFRA.dbPassword}@tcp(127.0.0.1:${INFRA.mariadbPort})/?allowNativePasswords=true&parseTime=true`;
+  writeFileSync(file, JSON.stringify({ "mysql-connection": dsn }), { mode: 0o600 });
+}
+
 /** Starts a real daprd for `s` (unless running) and waits until its API answers. */
 export async function startSidecar(s: ServiceSpec): Promise<void> {
   if (!isRunning(`${s.name}-daprd`)) {
+    writeDaprSecrets();
     const secrets = localSecrets();
     launch(`${s.name}-daprd`, daprd(), daprdArgs(s), {
       PATH: process.env.PATH ?? "",

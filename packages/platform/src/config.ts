@@ -36,6 +36,8 @@ export const databaseEnv = {
   DB_NAME: z.string().regex(/^[A-Za-z0-9_]+$/, "letters, digits and _ only"),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   MIGRATE_ON_START: flag.default(true),
+  /** Apply pending migrations and exit (the chart's init container does this before start). */
+  MIGRATE_ONLY: flag.default(false),
 };
 
 export type ServiceConfig = z.infer<z.ZodObject<typeof serviceEnv>>;

@@ -37,7 +37,7 @@ export function createDataSource(config: DatabaseConfig, options: DatabaseOption
 /** Connects, and applies pending migrations when the config says so (local runs, the chart's Job). */
 export async function openDatabase(ds: DataSource, config: DatabaseConfig): Promise<DataSource> {
   await ds.initialize();
-  if (config.MIGRATE_ON_START) await ds.runMigrations({ transaction: "each" });
+  if (config.MIGRATE_ON_START || config.MIGRATE_ONLY) await ds.runMigrations({ transaction: "each" });
   return ds;
 }
 

@@ -45,6 +45,11 @@ export async function startMysqlService<C extends ServiceConfig & DatabaseConfig
   const { config, name } = options;
   const log = createLogger(name, config.LOG_LEVEL);
   const ds = await openDatabase(createDataSource(config, options), config);
+  if (config.MIGRATE_ONLY) {
+    log.info("migrations applied; exiting (MIGRATE_ONLY)");
+    await ds.destroy();
+    process.exit(0);
+  }
   const dapr = createDaprClient(config, log);
   const relay = new OutboxRelay(ds, dapr, log, { pubsubName: config.PUBSUB_NAME, source: name });
   const parts: ServiceParts<C> = {

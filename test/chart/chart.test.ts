@@ -1,0 +1,177 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import Ajv from "ajv";
+import { parseAllDocuments, parse } from "yaml";
+
+/**
+ * The Kubernetes delivery, validated offline: helm lint and template for every values file,
+ * every rendered object checked by kubectl-validate against the Kubernetes and Dapr schemas,
+ * the Dapr annotations of every sidecar-enabled Deployment, names shared with components/, and
+ * skaffold.yaml against skaffold's own schema. Tools: scripts/install-k8s-tools.sh.
+ */
+const ROOT = join(__dirname, "..", "..");
+const CHART = join(ROOT, "charts", "concert-booking");
+const TOOLS = join(process.env.CONCERT_CACHE ?? join(homedir(), ".cache", "concert-booking"), "k8s-tools");
+const HELM = join(TOOLS, "bin", "helm");
+const KUBECTL_VALIDATE = join(TOOLS, "bin", "kubectl-validate");
+const VALUES_FILES = readdirSync(CHART).filter((f) => /^values.*\.yaml$/.test(f));
+const K8S_VERSION = "1.30";
+
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec?: any };
+
+const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8", cwd: ROOT });
+
+function render(valuesFile: string, set: string[] = []): string {
+  const args = ["template", "concert-booking", CHART, "--kube-version", `${K8S_VERSION}.0`, "-f", join(CHART, valuesFile), ...set.flatMap((s) => ["--set", s])];
+  const r = run(HELM, args);
+  if (r.status !== 0) throw new Error(r.stderr);
+  return r.stdout;
+}
+
+const objectsOf = (manifest: string): Obj[] =>
+  parseAllDocuments(manifest)
+    .map((d) => d.toJS() as Obj | null)
+    .filter((o): o is Obj => o !== null);
+
+/** kubectl-validate over a manifest; returns its output when something is invalid. */
+function validate(manifest: string): { ok: boolean; output: string } {
+  const dir = mkdtempSync(join(tmpdir(), "chart-"));
+  writeFileSync(join(dir, "manifest.yaml"), manifest);
+  const r = run(KUBECTL_VALIDATE, [dir, "--local-crds", join(TOOLS, "dapr-crds"), "--version", K8S_VERSION]);
+  return { ok: r.status === 0, output: r.stdout + r.stderr };
+}
+
+const REQUIRED_DAPR = ["dapr.io/enabled", "dapr.io/app-id", "dapr.io/app-port", "dapr.io/config", "dapr.io/log-as-json", "dapr.io/app-token-secret", "dapr.io/api-token-secret"];
+
+/** Every Deployment that runs one of our services with a sidecar must say so completely. */
+function missingDaprAnnotations(objects: Obj[], sidecarless: string[]): string[] {
+  return objects
+    .filter((o) => o.kind === "Deployment" && o.metadata.name && !sidecarless.includes(o.metadata.name))
+    .filter((o) => o.spec.template.metadata.labels?.["app.kubernetes.io/part-of"] === "concert-booking")
+    .flatMap((o) => {
+      const a = o.spec.template.metadata.annotations ?? {};
+      const missing = REQUIRED_DAPR.filter((k) => !a[k]);
+      if (a["dapr.io/app-id"] && a["dapr.io/app-id"] !== o.metadata.name) missing.push("dapr.io/app-id (wrong)");
+      return missing.map((m) => `${o.metadata.name}: ${m}`);
+    });
+}
+
+const DEV_INFRA = ["kafka", "mysql", "redis", "zipkin", "mock-dataplatform"];
+
+describe.each(VALUES_FILES)("the chart with %s", (valuesFile) => {
+  let manifest: string;
+  beforeAll(() => {
+    manifest = render(valuesFile);
+  });
+
+  it("passes helm lint --strict", () => {
+    const r = run(HELM, ["lint", "--strict", CHART, "--kube-version", `${K8S_VERSION}.0`, "-f", join(CHART, valuesFile)]);
+    expect(r.stderr + r.stdout).toContain("1 chart(s) linted, 0 chart(s) failed");
+    expect(r.status).toBe(0);
+  });
+
+  it("renders only objects valid against the Kubernetes and Dapr schemas", () => {
+    const result = validate(manifest);
+    if (!result.ok) throw new Error(result.output);
+    const kinds = new Set(objectsOf(manifest).map((o) => o.kind));
+    expect([...kinds]).toEqual(expect.arrayContaining(["Deployment", "Service", "Component", "Configuration", "Resiliency", "Secret"]));
+  });
+
+  it("gives every service Deployment its Dapr annotations, probes and a non-root, read-only container", () => {
+    const objects = objectsOf(manifest);
+    expect(missingDaprAnnotations(objects, DEV_INFRA)).toEqual([]);
+    for (const d of objects.filter((o) => o.kind === "Deployment" && !DEV_INFRA.includes(o.metadata.name))) {
+      const c = d.spec.template.spec.containers[0];
+      expect({ name: d.metadata.name, live: c.livenessProbe.httpGet.path, ready: c.readinessProbe.httpGet.path }).toEqual({
+        name: d.metadata.name,
+        live: "/healthz",
+        ready: "/readyz",
+      });
+      expect(d.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+      expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+      expect(c.resources.limits.memory).toBeDefined();
+    }
+  });
+});
+
+describe("what the checks catch", () => {
+  it("a value the schema forbids is refused before anything renders", () => {
+    for (const bad of ["defaults.replicas=-1", "services.seat.port=70000", "infra.redisUrl=http://nope", "image.pullPolicy=Sometimes"]) {
+      expect(() => render("values-kind.yaml", [bad])).toThrow(/values don't meet the specifications of the schema|schema/i);
+    }
+  });
+
+  it("a rendered object that breaks its schema fails kubectl-validate", () => {
+    const objects = objectsOf(render("values-kind.yaml"));
+    const deployment = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "seat")!;
+    deployment.spec.replicas = "two";
+    const component = objects.find((o) => o.kind === "Component")!;
+    component.spec.metadata = "not-a-list";
+    for (const broken of [deployment, component]) {
+      const { ok, output } = validate(JSON.stringify(broken));
+      expect(ok).toBe(false);
+      expect(output).toMatch(/replicas|metadata/);
+    }
+  });
+
+  it("a Deployment that lost a Dapr annotation is reported", () => {
+    const objects = objectsOf(render("values-kind.yaml"));
+    delete objects.find((o) => o.kind === "Deployment" && o.metadata.name === "wallet")!.spec.template.metadata.annotations["dapr.io/app-id"];
+    expect(missingDaprAnnotations(objects, DEV_INFRA)).toEqual(["wallet: dapr.io/app-id"]);
+  });
+});
+
+describe("names shared by components/ and the chart", () => {
+  it("every local component, configuration and resiliency exists in the chart under the same name and kind", () => {
+    const local = readdirSync(join(ROOT, "components"))
+      .filter((f) => f.endsWith(".yaml"))
+      .flatMap((f) => objectsOf(readFileSync(join(ROOT, "components", f), "utf8")))
+      .map((o) => `${o.kind}/${o.metadata.name}`)
+      .sort();
+    for (const valuesFile of VALUES_FILES) {
+      const chart = objectsOf(render(valuesFile))
+        .filter((o) => o.apiVersion.startsWith("dapr.io/"))
+        .map((o) => `${o.kind}/${o.metadata.name}`)
+        .sort();
+      expect({ valuesFile, names: chart }).toEqual({ valuesFile, names: local });
+    }
+  });
+});
+
+describe("skaffold.yaml", () => {
+  it("is valid against skaffold's JSON schema and builds an image for every service in the chart", () => {
+    const config = parse(readFileSync(join(ROOT, "skaffold.yaml"), "utf8"));
+    const schema = JSON.parse(readFileSync(join(TOOLS, "skaffold-schema.json"), "utf8"));
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    const valid = ajv.validate(schema, config);
+    expect(ajv.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+
+    // The schema has teeth: a misspelt key is refused.
+    const typo = structuredClone(config);
+    typo.build.artifacts[0].docker.dockerfil = "Dockerfile";
+    expect(ajv.validate(schema, typo)).toBe(false);
+
+    const images = config.build.artifacts.map((a: { image: string }) => a.image.replace("concert-booking/", "")).sort();
+    const services = Object.keys(parse(readFileSync(join(CHART, "values.yaml"), "utf8")).services).sort();
+    expect(images).toEqual(services);
+    expect(readdirSync(join(ROOT, "services")).every((s) => images.includes(s))).toBe(true);
+  });
+
+  it("points at a kind cluster config and the chart's kind values", () => {
+    const config = parse(readFileSync(join(ROOT, "skaffold.yaml"), "utf8"));
+    expect(config.manifests.helm.releases[0].valuesFiles).toEqual(["charts/concert-booking/values-kind.yaml"]);
+    expect(parse(readFileSync(join(ROOT, "deploy", "kind", "cluster.yaml"), "utf8")).kind).toBe("Cluster");
+  });
+
+  it("builds from one multi-stage Dockerfile into a non-root image with a health check", () => {
+    const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
+    expect(dockerfile).toMatch(/^FROM .+ AS build$/m);
+    expect(dockerfile).toMatch(/npm prune --omit=dev/);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK /m);
+    expect(readFileSync(join(ROOT, ".dockerignore"), "utf8")).toMatch(/node_modules/);
+  });
+});
