@@ -97,9 +97,9 @@ up_placement() {
   running placement && return 0
   log "starting Dapr placement $DAPR_VERSION on 127.0.0.1:$PLACEMENT_PORT"
   start_bg placement "$(dapr_bin_dir)/placement" --listen-address 127.0.0.1 --port "$PLACEMENT_PORT" \
-    --id placement-0 --initial-cluster placement-0=127.0.0.1:58201 --raft-logstore-path "$RUN_DIR/placement" \
-    --healthz-listen-address 127.0.0.1 --healthz-port 58081 --metrics-listen-address 127.0.0.1 --metrics-port 59091 --log-as-json
-  wait_for placement "$LOG_DIR/placement.log" 30 curl -fsS http://127.0.0.1:58081/healthz
+    --id placement-0 --initial-cluster placement-0=127.0.0.1:25201 --raft-logstore-path "$RUN_DIR/placement" \
+    --healthz-listen-address 127.0.0.1 --healthz-port 25081 --metrics-listen-address 127.0.0.1 --metrics-port 25091 --log-as-json
+  wait_for placement "$LOG_DIR/placement.log" 30 curl -fsS http://127.0.0.1:25081/healthz
 }
 
 up_scheduler() {
@@ -107,10 +107,10 @@ up_scheduler() {
   log "starting Dapr scheduler $DAPR_VERSION on 127.0.0.1:$SCHEDULER_PORT"
   mkdir -p "$RUN_DIR/scheduler"
   start_bg scheduler "$(dapr_bin_dir)/scheduler" --listen-address 127.0.0.1 --port "$SCHEDULER_PORT" \
-    --healthz-listen-address 127.0.0.1 --healthz-port 58082 --metrics-listen-address 127.0.0.1 --metrics-port 59092 \
-    --id scheduler-0 --etcd-initial-cluster scheduler-0=http://127.0.0.1:52380 \
-    --etcd-data-dir "$RUN_DIR/scheduler" --etcd-client-port 52379 --log-as-json
-  wait_for scheduler "$LOG_DIR/scheduler.log" 60 curl -fsS http://127.0.0.1:58082/healthz
+    --healthz-listen-address 127.0.0.1 --healthz-port 25082 --metrics-listen-address 127.0.0.1 --metrics-port 25092 \
+    --id scheduler-0 --etcd-initial-cluster scheduler-0=http://127.0.0.1:25380 \
+    --etcd-data-dir "$RUN_DIR/scheduler" --etcd-client-port 25379 --log-as-json
+  wait_for scheduler "$LOG_DIR/scheduler.log" 60 curl -fsS http://127.0.0.1:25082/healthz
 }
 
 cmd=${1:-help}

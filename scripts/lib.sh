@@ -10,13 +10,15 @@ KAFKA_VERSION=3.9.1
 ZIPKIN_VERSION=3.5.1
 
 # Loopback ports of the local stack. Services' ports live in packages/devstack/src/services.ts.
+# All fixed ports stay below 32768, out of Linux's ephemeral range, so that an outgoing
+# connection's local port can never take one of them first.
 MARIADB_PORT=13306
 REDIS_PORT=16379
 KAFKA_PORT=19092
 KAFKA_CONTROLLER_PORT=19093
 ZIPKIN_PORT=9411
-PLACEMENT_PORT=50005
-SCHEDULER_PORT=50006
+PLACEMENT_PORT=25005
+SCHEDULER_PORT=25006
 
 log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*" >&2; }
 die() { printf '[%s] ERROR: %s\n' "$(basename "$0" .sh)" "$*" >&2; exit 1; }

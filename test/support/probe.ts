@@ -11,8 +11,8 @@ export async function startProbe(name: string, n: number, subscriptions: Subscri
     name,
     appPort: 3090 + n,
     daprHttpPort: 3590 + n,
-    daprGrpcPort: 50190 + n,
-    internalGrpcPort: 50290 + n,
+    daprGrpcPort: 21190 + n,
+    internalGrpcPort: 21290 + n,
     metricsPort: 9190 + n,
     database: false,
   };

@@ -5,12 +5,12 @@ import type { LocalSecrets } from "./secrets";
 export const ROOT = join(__dirname, "..", "..", "..");
 export const RUN_DIR = process.env.CONCERT_RUN_DIR ?? join(ROOT, ".run");
 
-/** Loopback ports of the local stack (must match scripts/lib.sh). */
+/** Loopback ports of the local stack (must match scripts/lib.sh); all below the ephemeral range. */
 export const INFRA = {
   mariadbPort: 13306,
   redisUrl: "redis://127.0.0.1:16379",
-  placement: "127.0.0.1:50005",
-  scheduler: "127.0.0.1:50006",
+  placement: "127.0.0.1:25005",
+  scheduler: "127.0.0.1:25006",
   zipkinUrl: "http://127.0.0.1:9411",
   dbUser: "concert",
   dbPassword: "concert-dev",
@@ -39,8 +39,8 @@ const spec = (name: string, n: number, extra: Partial<ServiceSpec> = {}): Servic
   name,
   appPort: 3000 + n,
   daprHttpPort: 3500 + n,
-  daprGrpcPort: 50100 + n,
-  internalGrpcPort: 50200 + n,
+  daprGrpcPort: 21100 + n,
+  internalGrpcPort: 21200 + n,
   metricsPort: 9100 + n,
   database: true,
   ...extra,

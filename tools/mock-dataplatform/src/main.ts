@@ -47,6 +47,17 @@ router.post("/v1/reservations", async (ctx) => {
   ctx.body = { key };
 });
 
+/** Notices posted by the notification channel binding in the kind install (bindings.http). */
+const notices: unknown[] = [];
+router.post("/v1/notices", (ctx) => {
+  notices.push(ctx.request.body);
+  ctx.status = 202;
+  ctx.body = { accepted: true };
+});
+router.get("/admin/notices", (ctx) => {
+  ctx.body = { count: notices.length, notices: notices.slice(-100) };
+});
+
 router.get("/admin/received", (ctx) => {
   ctx.body = { count: received.size, keys: [...received.keys()], records: [...received.values()], ...stats };
 });

@@ -23,8 +23,8 @@ const probe: ServiceSpec = {
   name: "outbox-probe",
   appPort: 3090,
   daprHttpPort: 3590,
-  daprGrpcPort: 50190,
-  internalGrpcPort: 50290,
+  daprGrpcPort: 21190,
+  internalGrpcPort: 21290,
   metricsPort: 9190,
   database: false,
 };
