@@ -57,6 +57,8 @@ describe("after the booking", () => {
     }, 30_000, "sold-out ranking");
     expect(soldOut).toMatchObject({ concertId: concert.id, concertTitle: "Sell-out Show" });
     expect(soldOut.secondsToSellOut).toBeGreaterThanOrEqual(59);
+    // The catalog learns it too (ScheduleSoldOut is consumed by concert as well).
+    await eventually(async () => ((await api("GET", `/api/schedules/${schedule.id}`)).body.soldOut ? true : undefined), 30_000, "catalog sold out");
 
     const popular = await eventually(async () => {
       const items = (await api("GET", "/api/rankings/popular?limit=100")).body.items as Array<Record<string, any>>;

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from "typeorm";
 import type { Logger } from "./logger";
-import type { Worker } from "./service";
+import { PollingWorker } from "./worker";
 
 export interface DeliveryOptions {
   pollIntervalMs?: number;
@@ -16,53 +16,27 @@ export interface DeliveryOptions {
  * a worker that retries with exponential backoff until it succeeds. The key travels with every
  * attempt, so the receiver can keep exactly one per key.
  */
-export class DeliveryQueue<P> implements Worker {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
-  private stopped = true;
-
+export class DeliveryQueue<P> extends PollingWorker {
   constructor(
     private readonly ds: DataSource,
     private readonly send: (payload: P, key: string) => Promise<void>,
-    private readonly log: Logger,
+    log: Logger,
     private readonly options: DeliveryOptions = {},
-  ) {}
+  ) {
+    super(log, "delivery round");
+  }
 
   /** Records a delivery in the caller's transaction; the same key twice is one delivery. */
   static async enqueue(manager: EntityManager, key: string, payload: unknown): Promise<void> {
     await manager.query("INSERT IGNORE INTO deliveries (delivery_key, payload) VALUES (?, ?)", [key, JSON.stringify(payload)]);
   }
 
-  start(): void {
-    this.stopped = false;
-    this.schedule();
+  protected round(): Promise<number> {
+    return this.drain();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.running = this.drain().then(
-      () => undefined,
-      (err: unknown) => this.log.warn({ err }, "delivery round failed"),
-    );
-    void this.running.finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-      } else this.schedule();
-    });
+  protected delayMs(): number {
+    return this.options.pollIntervalMs ?? 500;
   }
 
   /** Attempts every delivery that is due; returns how many succeeded. */
@@ -92,13 +66,6 @@ export class DeliveryQueue<P> implements Worker {
       }
       return delivered;
     });
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.wake(), this.options.pollIntervalMs ?? 500);
-    this.timer.unref();
   }
 }
 

@@ -13,4 +13,5 @@ export * from "./logger";
 export * from "./messaging";
 export * from "./service";
 export * from "./subscriptions";
+export * from "./worker";
 export { default as Router } from "@koa/router";

@@ -4,7 +4,7 @@ import type { EventContract, PayloadOf } from "@concert/contracts";
 import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from "typeorm";
 import { currentContext } from "./context";
 import type { Logger } from "./logger";
-import type { Worker } from "./service";
+import { PollingWorker } from "./worker";
 
 /** Creates the outbox and inbox tables; list it first in every service's migrations. */
 export class CreateMessagingTables1763700000000 implements MigrationInterface {
@@ -137,51 +137,17 @@ export interface RelayOptions {
  * normal case; a crash between publish and mark republishes the row with the same CloudEvent
  * id, which consumers' inboxes absorb.
  */
-export class OutboxRelay implements Worker {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
-  private stopped = true;
+export class OutboxRelay extends PollingWorker {
   /** Consecutive failed publishes: the next poll backs off exponentially (sidecar or broker down). */
   private failures = 0;
 
   constructor(
     private readonly ds: DataSource,
     private readonly dapr: DaprClient,
-    private readonly log: Logger,
+    log: Logger,
     private readonly options: RelayOptions,
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    this.schedule();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  /** Asks for a drain now (after a commit) instead of at the next poll. */
-  wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.running = this.drain().then(
-      () => undefined,
-      (err: unknown) => this.log.warn({ err }, "outbox relay failed; will retry"),
-    );
-    void this.running.finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-      } else this.schedule();
-    });
+  ) {
+    super(log, "outbox relay");
   }
 
   /** Publishes pending rows until none is left or publishing fails. */
@@ -194,12 +160,12 @@ export class OutboxRelay implements Worker {
     }
   }
 
-  private schedule(): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    const poll = this.options.pollIntervalMs ?? 1_000;
-    this.timer = setTimeout(() => this.wake(), Math.min(poll * 2 ** this.failures, 30_000));
-    this.timer.unref();
+  protected round(): Promise<number> {
+    return this.drain();
+  }
+
+  protected delayMs(): number {
+    return Math.min((this.options.pollIntervalMs ?? 1_000) * 2 ** this.failures, 30_000);
   }
 
   private async drainBatch(): Promise<{ published: number; more: boolean }> {

@@ -10,6 +10,7 @@ import { createApp, serve } from "./http";
 import { createLogger, type Logger } from "./logger";
 import { OutboxRelay, UnitOfWork } from "./messaging";
 import { Subscriptions } from "./subscriptions";
+import type { Worker } from "./worker";
 
 export interface ServiceParts<C> {
   config: C;
@@ -30,10 +31,7 @@ export interface MysqlServiceOptions<C> extends DatabaseOptions {
   workers?: (parts: ServiceParts<C>) => Worker[];
 }
 
-export interface Worker {
-  start(): void;
-  stop(): Promise<void>;
-}
+
 
 /**
  * Starts an internal service that owns a MySQL database: pooled DataSource with migrations,

@@ -1,5 +1,7 @@
+import { ScheduleSoldOut } from "@concert/contracts";
 import { runMain, startMysqlService } from "@concert/platform";
 import { loadConcertConfig } from "./config";
+import { onScheduleSoldOut } from "./events/sold-out";
 import { catalogRoutes } from "./http/routes";
 import { Concert, Schedule } from "./infra/entities";
 import { Catalog1763700000100 } from "./infra/migrations/1763700000100-catalog";
@@ -11,5 +13,8 @@ runMain(() =>
     entities: [Concert, Schedule],
     migrations: [Catalog1763700000100],
     routes: ({ ds, uow }) => [catalogRoutes(ds, uow)],
+    subscribe: ({ subscriptions, uow }) => {
+      subscriptions.on(ScheduleSoldOut, onScheduleSoldOut(uow));
+    },
   }),
 );

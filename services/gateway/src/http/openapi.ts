@@ -1,4 +1,12 @@
-import { createConcertRequest, createScheduleRequest } from "@concert/contracts";
+import {
+  chargeRequest,
+  createConcertRequest,
+  createReservationRequest,
+  createScheduleRequest,
+  joinQueueRequest,
+  loginRequest,
+  signUpRequest,
+} from "@concert/contracts";
 import { z } from "zod";
 
 const problem = {
@@ -29,6 +37,10 @@ const body = (schema: z.ZodType) => ({
   content: { "application/json": { schema: z.toJSONSchema(schema, { io: "input" }) } },
 });
 const admin = { security: [{ bearer: [] }] };
+const user = admin;
+const queueToken = { name: "X-Queue-Token", in: "header", required: true, schema: { type: "string", format: "uuid" }, description: "An ACTIVE queue token of the schedule's concert" };
+const idempotencyKey = { name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 128 }, description: "Same key and body replays the first answer; another body is 422" };
+const limit = [{ name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 10 } }];
 
 /** What the gateway serves, generated from the same schemas the services validate with. */
 export const openApiDocument = {
@@ -49,8 +61,84 @@ export const openApiDocument = {
       get: { summary: "One schedule", parameters: [idParam], responses: { 200: json("The schedule"), 404: problem } },
     },
     "/api/schedules/{id}/seats": {
-      get: { summary: "Seat map of a schedule", parameters: [idParam], responses: { 200: json("Seats with status and price"), 404: problem } },
+      get: {
+        summary: "Seat map of a schedule (behind the queue)",
+        ...user,
+        parameters: [idParam, queueToken],
+        responses: { 200: json("Seats with status and price"), 401: problem, 403: problem, 404: problem },
+      },
     },
+    "/api/users": {
+      post: { summary: "Sign up", requestBody: body(signUpRequest), responses: { 201: json("The user"), 400: problem, 409: problem } },
+    },
+    "/api/auth/login": {
+      post: { summary: "Log in: a short-lived access token", requestBody: body(loginRequest), responses: { 200: json("accessToken, expiresIn"), 401: problem } },
+    },
+    "/api/me": { get: { summary: "My profile", ...user, responses: { 200: json("The user"), 401: problem } } },
+    "/api/queue/tokens": {
+      post: {
+        summary: "Join the waiting room of a concert (one place per user)",
+        ...user,
+        requestBody: body(joinQueueRequest),
+        responses: { 201: json("token, status, position, etaSeconds"), 200: json("The existing token"), 401: problem, 404: problem },
+      },
+    },
+    "/api/queue/tokens/current": {
+      get: {
+        summary: "My place in line (polling keeps a waiting token alive)",
+        ...user,
+        parameters: [{ name: "concertId", in: "query", required: true, schema: { type: "string", format: "uuid" } }],
+        responses: { 200: json("status, position, etaSeconds, activeUntil"), 404: problem },
+      },
+    },
+    "/api/reservations": {
+      post: {
+        summary: "Hold seats (all or nothing) for a new reservation",
+        ...user,
+        parameters: [queueToken],
+        requestBody: body(createReservationRequest),
+        responses: { 201: json("reservationId, PENDING_PAYMENT, amount, holdExpiresAt"), 400: problem, 403: problem, 409: problem },
+      },
+    },
+    "/api/reservations/{id}": {
+      get: { summary: "A reservation (owner or admin)", ...user, parameters: [idParam], responses: { 200: json("The reservation"), 404: problem } },
+      delete: {
+        summary: "Cancel: a pending one releases its seats; a confirmed one is refunded, then released",
+        ...user,
+        parameters: [idParam],
+        responses: { 200: json("The reservation"), 404: problem, 409: problem },
+      },
+    },
+    "/api/reservations/{id}/payment": {
+      post: {
+        summary: "Pay for a reservation",
+        ...user,
+        parameters: [idParam, idempotencyKey],
+        responses: {
+          200: json("CONFIRMED"),
+          202: json("Still being processed"),
+          402: problem,
+          409: problem,
+          422: problem,
+          503: { ...problem, description: "Payment unavailable (Retry-After); the hold is kept" },
+        },
+      },
+    },
+    "/api/me/wallet": { get: { summary: "My balance", ...user, responses: { 200: json("balance") } } },
+    "/api/me/wallet/charges": {
+      post: {
+        summary: "Charge points",
+        ...user,
+        parameters: [idempotencyKey],
+        requestBody: body(chargeRequest),
+        responses: { 201: json("balance"), 400: problem, 409: problem, 422: problem },
+      },
+    },
+    "/api/me/wallet/history": { get: { summary: "My charges, payments and refunds (read model)", ...user, responses: { 200: json("items") } } },
+    "/api/me/reservations": { get: { summary: "My reservations with their timeline (read model)", ...user, responses: { 200: json("items") } } },
+    "/api/me/notifications": { get: { summary: "My notices", ...user, responses: { 200: json("items") } } },
+    "/api/rankings/sold-out": { get: { summary: "Fastest sell-outs", parameters: limit, responses: { 200: json("items") } } },
+    "/api/rankings/popular": { get: { summary: "Most booked concerts", parameters: limit, responses: { 200: json("items") } } },
     "/api/admin/concerts": {
       post: {
         summary: "Register a concert (admin)",

@@ -1,31 +1,24 @@
-import type { Logger, Worker } from "@concert/platform";
+import { type Logger, PollingWorker } from "@concert/platform";
 import { admissionsPerTick } from "../domain/token";
 import type { QueueConfig } from "../config";
 import type { RedisQueue } from "./redis-queue";
 
 /** Every tick, for each concert with a line: expire, drop idle waiters, admit FIFO within capacity and rate. */
-export class Admitter implements Worker {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-
+export class Admitter extends PollingWorker {
   constructor(
     private readonly queue: RedisQueue,
     private readonly config: QueueConfig,
-    private readonly log: Logger,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.tick(Date.now())
-        .catch((err: unknown) => this.log.warn({ err }, "admission tick failed"))
-        .finally(() => (this.running = undefined));
-    }, this.config.QUEUE_TICK_MS);
-    this.timer.unref();
+    log: Logger,
+  ) {
+    super(log, "admission tick");
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  protected round(): Promise<void> {
+    return this.tick(Date.now());
+  }
+
+  protected delayMs(): number {
+    return this.config.QUEUE_TICK_MS;
   }
 
   async tick(now: number): Promise<void> {

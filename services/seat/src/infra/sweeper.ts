@@ -1,4 +1,4 @@
-import type { Logger, Worker } from "@concert/platform";
+import { type Logger, PollingWorker } from "@concert/platform";
 import type { SeatHolds } from "./holds";
 
 /**
@@ -6,32 +6,22 @@ import type { SeatHolds } from "./holds";
  * releases them; this catches sagas that died. Safe with several replicas (the release is
  * conditional on the hold still being expired).
  */
-export class HoldSweeper implements Worker {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-
+export class HoldSweeper extends PollingWorker {
   constructor(
     private readonly holds: SeatHolds,
-    private readonly log: Logger,
+    log: Logger,
     private readonly intervalMs: number,
     private readonly graceMs: number,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.sweep()
-        .then(
-          () => undefined,
-          (err: unknown) => this.log.warn({ err }, "hold sweep failed"),
-        )
-        .finally(() => (this.running = undefined));
-    }, this.intervalMs);
-    this.timer.unref();
+  ) {
+    super(log, "hold sweep");
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  protected round(): Promise<number> {
+    return this.sweep();
+  }
+
+  protected delayMs(): number {
+    return this.intervalMs;
   }
 
   async sweep(now = new Date()): Promise<number> {
