@@ -31,7 +31,8 @@ start_mariadb() {
   start_bg mariadb mariadbd --no-defaults --datadir="$data" --user="$(id -un)" \
     --bind-address=127.0.0.1 --port="$MARIADB_PORT" --socket="$RUN_DIR/mariadb.sock" \
     --pid-file="$RUN_DIR/mariadb.pidfile" --skip-name-resolve --max-connections=1000 \
-    --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2 --character-set-server=utf8mb4
+    --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2 --character-set-server=utf8mb4 \
+    --innodb-autoinc-lock-mode=2
   wait_for MariaDB "$LOG_DIR/mariadb.log" 60 mariadb-admin --no-defaults -S "$RUN_DIR/mariadb.sock" -uroot ping
 }
 

@@ -93,6 +93,9 @@ describe.each(VALUES_FILES)("the chart with %s", (valuesFile) => {
       expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
       expect(c.resources.limits.memory).toBeDefined();
     }
+    // Internal services accept network traffic only from the release's sidecars.
+    const policies = objects.filter((o) => o.kind === "NetworkPolicy").map((o) => o.metadata.name);
+    expect(policies).toEqual(expect.arrayContaining(["wallet", "seat", "reservation", "gateway"]));
   });
 });
 

@@ -53,6 +53,20 @@ describe("identity", () => {
     expectProblem(admin, 400);
   });
 
+  it("slows down password guessing: an account's log-ins are limited per minute (429 + Retry-After)", async () => {
+    const alice = await signUp();
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      statuses.push((await api("POST", "/api/auth/login", { body: { email: alice.email, password: `guess number ${i}` } })).status);
+    }
+    // One log-in already succeeded in signUp(); the limit is 10 a minute per address and account.
+    expect(statuses.slice(0, 9).every((s) => s === 401)).toBe(true);
+    const limited = await api("POST", "/api/auth/login", { body: { email: alice.email, password: "correct horse battery staple" } });
+    expectProblem(limited, 429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
   it.each([
     ["an invalid email", { email: "not-an-email", password: "long enough pass", name: "X" }],
     ["a short password", { email: "x@example.com", password: "short", name: "X" }],

@@ -72,9 +72,13 @@ describe("waiting room", () => {
     expect(next.map((s) => s.status)).toEqual(["EXPIRED", "ACTIVE", "ACTIVE", "ACTIVE", "WAITING", "WAITING"]);
     expect(next[4].position).toBe(1);
 
-    // Restore on a failed reservation: only a token whose time has not run out comes back.
-    const restored = await internal("queue", "POST", "/tokens/restore", { body: { userId: line[0]!.userId, concertId: concert.id } });
-    expect(restored.body.status).toBe("ACTIVE");
+    // A failed reservation restores nothing once a completed booking used the token up...
+    const used = await internal("queue", "POST", "/tokens/restore", { body: { userId: line[0]!.userId, concertId: concert.id } });
+    expect(used.body.status).toBe("EXPIRED");
+    // ...and leaves a live token as it is.
+    const live = await internal("queue", "POST", "/tokens/restore", { body: { userId: line[1]!.userId, concertId: concert.id } });
+    expect(live.body.status).toBe("ACTIVE");
+    expect((await statusOf()).filter((s) => s.status === "ACTIVE")).toHaveLength(3);
   });
 
   it("refuses an ACTIVE token once its time is up, and drops a waiting token that stops polling", async () => {

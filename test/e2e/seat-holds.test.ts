@@ -4,8 +4,8 @@ import { closePools, createConcertWithSchedule, eventually, internal, sql } from
 afterAll(closePools);
 
 /** A schedule whose seats exist (ScheduleCreated has been applied). */
-async function readySchedule(sections: Array<{ name: string; rows: number; seatsPerRow: number; price: number }>) {
-  const { concert, schedule } = await createConcertWithSchedule(sections);
+async function readySchedule(sections: Array<{ name: string; rows: number; seatsPerRow: number; price: number }>, bookingOpensAt?: string) {
+  const { concert, schedule } = await createConcertWithSchedule(sections, bookingOpensAt);
   await eventually(async () => ((await internal("seat", "GET", `/schedules/${schedule.id}/seats`)).status === 200 ? true : undefined));
   return { concert, schedule };
 }
@@ -112,6 +112,8 @@ describe("seat holds", () => {
     expect(twice.status).toBe(200);
     expect(twice.body.released).toEqual([]);
     expect((await seatRows(schedule.id)).every((r) => r.status === "AVAILABLE" && r.reservation_id === null)).toBe(true);
+    // Back on sale: the seat map no longer says sold out.
+    expect((await internal("seat", "GET", `/schedules/${schedule.id}/seats`)).body.soldOut).toBe(false);
   });
 
   it("the sweeper releases a hold that outlived its expiry", async () => {
@@ -128,6 +130,14 @@ describe("seat holds", () => {
       [reservationId],
     );
     expect(events).toEqual([{ reason: "expired" }]);
+  });
+
+  it("refuses holds before booking opens", async () => {
+    const { schedule } = await readySchedule([{ name: "G", rows: 1, seatsPerRow: 1, price: 1 }], "2030-01-01T00:00:00Z");
+    const early = await hold(schedule.id, ["G-1-1"]);
+    expect(early.status).toBe(409);
+    expect(early.body).toMatchObject({ bookingOpensAt: "2030-01-01T00:00:00.000Z" });
+    expect((await seatRows(schedule.id))[0]!.status).toBe("AVAILABLE");
   });
 
   it("refuses bad hold requests with 400 and holds nothing", async () => {

@@ -132,14 +132,14 @@ export const layout = [
   { name: "R", rows: 3, seatsPerRow: 10, price: 99_000 },
 ];
 
-/** Creates a concert and one schedule through the gateway, as an admin would. */
-export async function createConcertWithSchedule(sections = layout) {
+/** Creates a concert and one schedule through the gateway, as an admin would; booking opened a minute ago. */
+export async function createConcertWithSchedule(sections = layout, bookingOpensAt = new Date(Date.now() - 60_000).toISOString()) {
   const token = await adminToken();
   const concert = await api("POST", "/api/admin/concerts", { token, body: { title: `Test ${randomUUID().slice(0, 8)}`, venue: "Olympic Hall" } });
   if (concert.status !== 201) throw new Error(`concert: ${concert.status} ${JSON.stringify(concert.body)}`);
   const schedule = await api("POST", `/api/admin/concerts/${concert.body.id}/schedules`, {
     token,
-    body: { startsAt: "2031-05-01T19:00:00+09:00", bookingOpensAt: "2031-04-01T20:00:00+09:00", sections },
+    body: { startsAt: "2031-05-01T19:00:00+09:00", bookingOpensAt, sections },
   });
   if (schedule.status !== 201) throw new Error(`schedule: ${schedule.status} ${JSON.stringify(schedule.body)}`);
   return { concert: concert.body, schedule: schedule.body, scheduleReply: schedule, token };

@@ -55,7 +55,7 @@ function daprdArgs(s: ServiceSpec): string[] {
     "--app-health-check-path", "/healthz",
     "--app-health-probe-interval", "1",
     "--dapr-graceful-shutdown-seconds", "5",
-    "--log-level", "warn",
+    "--log-level", process.env.DAPR_LOG_LEVEL ?? "warn",
     "--log-as-json",
   ];
 }

@@ -43,7 +43,8 @@ export class DeliveryQueue<P> extends PollingWorker {
   async drain(): Promise<number> {
     const base = this.options.backoffBaseMs ?? 500;
     const max = this.options.backoffMaxMs ?? 60_000;
-    return this.ds.transaction(async (m) => {
+    // READ COMMITTED: record locks only, so consumers keep enqueuing while a round sends.
+    return this.ds.transaction("READ COMMITTED", async (m) => {
       const rows: Array<{ id: string; delivery_key: string; payload: unknown; attempts: number }> = await m.query(
         `SELECT id, delivery_key, payload, attempts FROM deliveries
          WHERE delivered_at IS NULL AND next_attempt_at <= NOW(3) ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,

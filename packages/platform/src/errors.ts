@@ -46,6 +46,8 @@ export const problems = {
     new HttpProblem(413, "payload-too-large", "Payload too large", "The request body is too large."),
   unsupportedMediaType: () =>
     new HttpProblem(415, "unsupported-media-type", "Unsupported media type", "Send application/json."),
+  tooManyRequests: (detail: string, retryAfterSeconds: number) =>
+    new HttpProblem(429, "too-many-requests", "Too many requests", detail, { retryAfter: retryAfterSeconds }),
   unavailable: (detail: string, retryAfterSeconds: number) =>
     new HttpProblem(503, "service-unavailable", "Service unavailable", detail, { retryAfter: retryAfterSeconds }),
   internal: () =>

@@ -54,7 +54,7 @@ export function createApp(options: AppOptions): Koa & { shuttingDown: boolean } 
       ctx.status = problem.status;
       ctx.type = "application/problem+json";
       ctx.body = problem.toJSON(ctx.path);
-      if (problem.status === 503 && typeof problem.extensions.retryAfter === "number") {
+      if (typeof problem.extensions.retryAfter === "number") {
         ctx.set("Retry-After", String(problem.extensions.retryAfter));
       }
     }

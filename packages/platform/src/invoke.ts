@@ -100,8 +100,11 @@ export class Upstream {
     const contentType = res.headers.get("content-type") ?? "application/json";
     const text = await res.text();
     const body: unknown = text && contentType.includes("json") ? JSON.parse(text) : text;
-    // 5xx from the app or from daprd (ERR_DIRECT_INVOKE when the app or its sidecar is gone).
-    if (res.status >= 500) throw new UpstreamUnavailable(`${this.appId} answered ${res.status}`);
+    // A 503 problem is the app's own answer (e.g. "payment unavailable, retry later"): it is
+    // relayed as it is and says nothing about the app's health. Any other 5xx, from the app or
+    // from daprd (ERR_DIRECT_INVOKE when the app or its sidecar is gone), counts as a failure.
+    const ownAnswer = res.status === 503 && contentType.includes("problem+json");
+    if (res.status >= 500 && !ownAnswer) throw new UpstreamUnavailable(`${this.appId} answered ${res.status}`);
     const passed: Record<string, string> = {};
     for (const h of PASSED_HEADERS) {
       const v = res.headers.get(h);

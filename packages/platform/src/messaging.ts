@@ -170,7 +170,9 @@ export class OutboxRelay extends PollingWorker {
 
   private async drainBatch(): Promise<{ published: number; more: boolean }> {
     const limit = this.options.batchSize ?? 100;
-    return this.ds.transaction(async (m) => {
+    // READ COMMITTED: the claim takes record locks only, no gap lock after the last pending row,
+    // so business transactions keep inserting new outbox rows while a batch is being published.
+    return this.ds.transaction("READ COMMITTED", async (m) => {
       const rows: OutboxRow[] = await m.query(
         `SELECT seq, event_id, topic, type, partition_key, payload, traceparent FROM outbox
          WHERE published_at IS NULL ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED`,

@@ -13,6 +13,9 @@ export const loadGatewayConfig = (env = process.env) =>
       JWT_ISSUER: z.string().default("concert-booking"),
       /** How long a call to an internal service may take before it counts as failed (ms). */
       UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+      RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().positive().default(10),
+      RATE_LIMIT_SIGNUP_PER_MINUTE: z.coerce.number().int().positive().default(60),
+      RATE_LIMIT_RESERVATIONS_PER_MINUTE: z.coerce.number().int().positive().default(30),
     },
     env,
   );

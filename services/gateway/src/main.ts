@@ -22,7 +22,14 @@ runMain(async () => {
     config,
     log,
     requireAppToken: false,
-    routers: [publicRoutes(upstreams, { key: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER } })],
+    routers: [publicRoutes(upstreams, {
+        key: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER },
+        limits: {
+          loginPerMinute: config.RATE_LIMIT_LOGIN_PER_MINUTE,
+          signUpPerMinute: config.RATE_LIMIT_SIGNUP_PER_MINUTE,
+          reservationsPerMinute: config.RATE_LIMIT_RESERVATIONS_PER_MINUTE,
+        },
+      })],
     readiness: [{ name: "sidecar", check: () => sidecarHealthy(config) }],
   });
   await serve(app, config, log, [async () => shutdownBreakers()]);

@@ -4,6 +4,7 @@ import type { Context } from "koa";
 import { authenticate, principalOf, requireRole } from "./auth";
 import { openApiDocument } from "./openapi";
 import { queueGate } from "./queue-gate";
+import { type RateLimits, rateLimits } from "./rate-limits";
 
 export interface Upstreams {
   concert: Upstream;
@@ -19,6 +20,7 @@ export interface Upstreams {
 
 export interface GatewayOptions {
   key: TokenKey;
+  limits: RateLimits;
 }
 
 /** Unsafe requests may carry an Idempotency-Key; the owning service keeps the answers. */
@@ -47,16 +49,17 @@ export function publicRoutes(up: Upstreams, options: GatewayOptions): Router {
   const auth = authenticate(options.key);
   const admin = [auth, requireRole("admin")];
   const gate = queueGate(up.concert, up.queue);
+  const limit = rateLimits(options.limits);
 
   router.get("/openapi.json", (ctx) => {
     ctx.body = openApiDocument;
   });
 
   // Identity
-  router.post("/users", async (ctx) => {
+  router.post("/users", limit.signUp, async (ctx) => {
     reply(ctx, await up.user.call({ method: "POST", path: "/users", body: ctx.request.body ?? {} }));
   });
-  router.post("/auth/login", async (ctx) => {
+  router.post("/auth/login", limit.login, async (ctx) => {
     reply(ctx, await up.user.call({ method: "POST", path: "/auth/login", body: ctx.request.body ?? {} }));
   });
   router.get("/me", auth, async (ctx) => {
@@ -99,7 +102,7 @@ export function publicRoutes(up: Upstreams, options: GatewayOptions): Router {
     await gate(ctx, scheduleId);
     reply(ctx, await up.seat.call({ method: "GET", path: `/schedules/${scheduleId}/seats` }));
   });
-  router.post("/reservations", auth, async (ctx) => {
+  router.post("/reservations", auth, limit.reservations, async (ctx) => {
     const body = validate(createReservationRequest, ctx.request.body);
     await gate(ctx, body.scheduleId);
     reply(ctx, await up.reservation.call({ method: "POST", path: "/reservations", body, principal: principalOf(ctx) }));

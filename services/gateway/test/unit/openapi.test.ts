@@ -9,7 +9,10 @@ describe("the OpenAPI document", () => {
     const config = loadConfig("gateway", serviceEnv, { PORT: "0" });
     const names = ["concert", "seat", "user", "queue", "reservation", "wallet", "ranking", "notification", "mypage"] as const;
     const upstreams = Object.fromEntries(names.map((n) => [n, new Upstream(n, config, { timeoutMs: 1_000 })])) as unknown as Upstreams;
-    const router = publicRoutes(upstreams, { key: { secret: "k".repeat(40), issuer: "test" } });
+    const router = publicRoutes(upstreams, {
+      key: { secret: "k".repeat(40), issuer: "test" },
+      limits: { loginPerMinute: 1, signUpPerMinute: 1, reservationsPerMinute: 1 },
+    });
 
     const served = router.stack
       .flatMap((layer) => layer.methods.filter((m) => m !== "HEAD").map((m) => `${m} ${String(layer.path).replace(/:(\w+)/g, "{$1}")}`))

@@ -45,8 +45,3 @@ export function viewOf(t: TokenRecord, now: number, position: number | null, adm
     activeUntil: status === "ACTIVE" && t.expiresAt ? new Date(t.expiresAt).toISOString() : null,
   };
 }
-
-/** How many may be admitted in one tick: free slots, capped by the rate over the tick. */
-export function admissionsPerTick(admissionPerSecond: number, tickMs: number): number {
-  return Math.max(1, Math.floor((admissionPerSecond * tickMs) / 1000));
-}

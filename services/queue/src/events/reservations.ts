@@ -11,9 +11,13 @@ const INBOX_TTL_SECONDS = 7 * 24 * 3600;
  * idempotent; the Redis inbox key makes a redelivery a visible no-op.
  */
 export function subscribeToReservations(subscriptions: Subscriptions, queue: RedisQueue, redis: Redis): void {
+  // The effect first, then the inbox mark: a failed effect is redelivered, and an effect
+  // applied twice (crash between the two) changes nothing.
   const once = async (consumer: string, eventId: string, effect: () => Promise<unknown>) => {
-    const first = await redis.set(`queue:inbox:${consumer}:${eventId}`, "1", "EX", INBOX_TTL_SECONDS, "NX");
-    if (first) await effect();
+    const key = `queue:inbox:${consumer}:${eventId}`;
+    if (await redis.exists(key)) return;
+    await effect();
+    await redis.set(key, "1", "EX", INBOX_TTL_SECONDS);
   };
   subscriptions
     .on(ReservationCompleted, (e: ReceivedEvent<PayloadOf<typeof ReservationCompleted>>) =>

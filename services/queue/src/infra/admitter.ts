@@ -1,5 +1,4 @@
 import { type Logger, PollingWorker } from "@concert/platform";
-import { admissionsPerTick } from "../domain/token";
 import type { QueueConfig } from "../config";
 import type { RedisQueue } from "./redis-queue";
 
@@ -23,13 +22,12 @@ export class Admitter extends PollingWorker {
 
   async tick(now: number): Promise<void> {
     const c = this.config;
-    const maxAdmit = admissionsPerTick(c.QUEUE_ADMISSION_PER_SECOND, c.QUEUE_TICK_MS);
     for (const concertId of await this.queue.concertsWithQueues()) {
       const r = await this.queue.admit(
         concertId,
         now,
         c.QUEUE_ACTIVE_CAPACITY,
-        maxAdmit,
+        c.QUEUE_ADMISSION_PER_SECOND,
         c.QUEUE_ACTIVE_TTL_SECONDS * 1000,
         now - c.QUEUE_IDLE_TIMEOUT_SECONDS * 1000,
       );

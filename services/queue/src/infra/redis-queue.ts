@@ -15,6 +15,7 @@ const k = {
   waiting: (c: string) => `queue:${c}:waiting`,
   active: (c: string) => `queue:${c}:active`,
   seen: (c: string) => `queue:${c}:seen`,
+  admittedUntil: (c: string) => `queue:${c}:admitted-until`,
   concerts: "queue:concerts",
 };
 
@@ -42,9 +43,12 @@ redis.call('SADD', KEYS[5], ARGV[2])
 return ARGV[3]
 `;
 
-// KEYS: waiting, active, seen   ARGV: now, capacity, maxAdmit, ttlMs, idleCutoff
+// KEYS: waiting, active, seen, admittedUntil   ARGV: now, capacity, ratePerSecond, ttlMs, idleCutoff
+// The admission rate is a token bucket kept in Redis (admittedUntil), so it holds for the
+// concert as a whole however many queue replicas run this script.
 const ADMIT = `
 local now = tonumber(ARGV[1])
+local rate = tonumber(ARGV[3])
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)
 for _, t in ipairs(expired) do
   redis.call('HSET', 'queue:token:' .. t, 'status', 'EXPIRED')
@@ -57,7 +61,10 @@ for _, t in ipairs(idle) do
   redis.call('ZREM', KEYS[3], t)
 end
 local free = tonumber(ARGV[2]) - redis.call('ZCARD', KEYS[2])
-local n = math.min(free, tonumber(ARGV[3]))
+local granted = tonumber(redis.call('GET', KEYS[4]) or 0)
+local burst = math.max(1, rate)
+if granted < now - burst * 1000 / rate then granted = now - burst * 1000 / rate end
+local n = math.min(free, math.floor((now - granted) * rate / 1000))
 local admitted = 0
 if n > 0 then
   local popped = redis.call('ZPOPMIN', KEYS[1], n)
@@ -69,6 +76,7 @@ if n > 0 then
     redis.call('HSET', 'queue:token:' .. t, 'status', 'ACTIVE', 'activatedAt', now, 'expiresAt', until_)
     admitted = admitted + 1
   end
+  redis.call('SET', KEYS[4], granted + admitted * 1000 / rate)
 end
 return {admitted, #expired, #idle, redis.call('ZCARD', KEYS[1])}
 `;
@@ -78,14 +86,15 @@ const SETTLE = `
 local t = redis.call('GET', KEYS[1])
 if not t then return nil end
 local key = 'queue:token:' .. t
-local h = redis.call('HMGET', key, 'status', 'expiresAt')
+local h = redis.call('HMGET', key, 'status', 'expiresAt', 'completed')
 local now = tonumber(ARGV[1])
 if ARGV[2] == 'expire' then
+  redis.call('HSET', key, 'completed', '1')
   if h[1] == 'ACTIVE' then
     redis.call('HSET', key, 'status', 'EXPIRED')
     redis.call('ZREM', KEYS[2], t)
   end
-elseif h[1] ~= 'WAITING' and h[2] and tonumber(h[2]) > now then
+elseif h[1] ~= 'WAITING' and h[3] ~= '1' and h[2] and tonumber(h[2]) > now then
   redis.call('HSET', key, 'status', 'ACTIVE')
   redis.call('ZADD', KEYS[2], h[2], t)
 end
@@ -166,16 +175,17 @@ export class RedisQueue {
     return this.redis.smembers(k.concerts);
   }
 
-  async admit(concertId: string, now: number, capacity: number, maxAdmit: number, ttlMs: number, idleCutoff: number): Promise<AdmissionResult> {
+  async admit(concertId: string, now: number, capacity: number, ratePerSecond: number, ttlMs: number, idleCutoff: number): Promise<AdmissionResult> {
     const [admitted, expired, dropped, waiting] = (await this.redis.eval(
       ADMIT,
-      3,
+      4,
       k.waiting(concertId),
       k.active(concertId),
       k.seen(concertId),
+      k.admittedUntil(concertId),
       now,
       capacity,
-      maxAdmit,
+      ratePerSecond,
       ttlMs,
       idleCutoff,
     )) as number[];
@@ -187,7 +197,7 @@ export class RedisQueue {
     return (await this.redis.eval(SETTLE, 2, k.user(concertId, userId), k.active(concertId), now, "expire")) as TokenStatus | null;
   }
 
-  /** Reservation failed: the token is ACTIVE again, unless its time ran out. */
+  /** Reservation failed: the token is ACTIVE again, unless its time ran out or a booking used it. */
   async restore(userId: string, concertId: string, now: number): Promise<TokenStatus | null> {
     return (await this.redis.eval(SETTLE, 2, k.user(concertId, userId), k.active(concertId), now, "restore")) as TokenStatus | null;
   }

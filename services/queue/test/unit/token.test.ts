@@ -1,4 +1,4 @@
-import { admissionsPerTick, effectiveStatus, etaSeconds, type TokenRecord, viewOf } from "../../src/domain/token";
+import { effectiveStatus, etaSeconds, type TokenRecord, viewOf } from "../../src/domain/token";
 
 const base: TokenRecord = { token: "t", userId: "u", concertId: "c", status: "WAITING", issuedAt: 0 };
 
@@ -13,12 +13,6 @@ describe("queue token rules", () => {
     expect(etaSeconds(1, 50)).toBe(1);
     expect(etaSeconds(500, 50)).toBe(10);
     expect(etaSeconds(501, 50)).toBe(11);
-  });
-
-  it("admits at most the rate over one tick, and at least one", () => {
-    expect(admissionsPerTick(50, 1_000)).toBe(50);
-    expect(admissionsPerTick(50, 200)).toBe(10);
-    expect(admissionsPerTick(1, 100)).toBe(1);
   });
 
   it("shows position and ETA only while waiting, and the deadline only while active", () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createReservationRequest, ReservationCreated, uuidParam } from "@concert/contracts";
+import { createReservationRequest, ReservationCreated, ReservationFailed, uuidParam } from "@concert/contracts";
 import {
   idempotent,
   type IdempotencyStore,
@@ -75,8 +75,15 @@ export function reservationRoutes({ config, store, workflows, seat, wallet, idem
       });
       await workflows.scheduleNewWorkflow(BOOKING_WORKFLOW, { reservationId: id, holdExpiresAt: hold.expiresAt } satisfies BookingInput, id);
     } catch (err) {
-      // Without a saga nobody would release the seats before the sweeper: give them back now.
-      await seat.call({ method: "POST", path: `/holds/${id}/release`, body: { reason: "released" } }).catch(() => undefined);
+      // Without a saga nobody would settle it: give the seats back and fail the reservation now
+      // (best effort; the seat sweeper is the backstop for the seats).
+      await seat.call({ method: "POST", path: `/holds/${id}/release`, body: { reason: "compensated" } }).catch(() => undefined);
+      await store
+        .transition(id, "FAILED", { reason: "error" }, (x, at) => ({
+          contract: ReservationFailed,
+          data: { ...booking(x), reason: "error", failedAt: at.toISOString() },
+        }))
+        .catch(() => undefined);
       throw err;
     }
     ctx.status = 201;
@@ -119,15 +126,24 @@ export function reservationRoutes({ config, store, workflows, seat, wallet, idem
     if (r.status === "PENDING_PAYMENT") {
       await workflows.raiseEvent(r.id, CANCEL_REQUESTED, {});
     } else if (r.status === "CONFIRMED") {
-      await workflows
-        .scheduleNewWorkflow(CANCELLATION_WORKFLOW, r.id, cancellationInstance(r.id))
-        .catch(() => undefined); // already scheduled by an earlier request: the same saga continues
+      // One cancellation saga per reservation: a repeated DELETE follows the running one.
+      const running = await workflows.getWorkflowState(cancellationInstance(r.id), false).catch(() => undefined);
+      if (!running) {
+        await workflows.scheduleNewWorkflow(CANCELLATION_WORKFLOW, r.id, cancellationInstance(r.id));
+      }
     } else {
       throw problems.conflict("Only a pending or confirmed reservation can be cancelled.", { status: r.status });
     }
     const after = await settle(r.id, (x) => x.status === "FAILED" || x.status === "CANCELLED");
-    ctx.status = after.status === r.status ? 202 : 200;
-    ctx.body = viewOf(after);
+    if (after.status === "FAILED" || after.status === "CANCELLED") {
+      ctx.body = viewOf(after);
+    } else if (after.status !== r.status) {
+      // A payment completed first: the cancellation of a pending reservation did not apply.
+      throw problems.conflict("The reservation was paid meanwhile; cancel it again to get a refund.", { status: after.status });
+    } else {
+      ctx.status = 202;
+      ctx.body = viewOf(after);
+    }
   });
 
   return router;

@@ -1,6 +1,6 @@
 import { ReservationCompleted, ReservationFailed } from "@concert/contracts";
 import type { Logger, Upstream } from "@concert/platform";
-import type { TWorkflow, WorkflowActivityContext, WorkflowContext } from "@dapr/dapr";
+import type { Task, TWorkflow, WorkflowActivityContext, WorkflowContext } from "@dapr/dapr";
 import type { FailureReason, PaymentOutcome, Reservation } from "../domain/reservation";
 import type { ReservationStore } from "../infra/store";
 
@@ -32,9 +32,18 @@ const SEAT_RELEASE_REASON: Record<FailureReason, string> = {
   error: "compensated",
 };
 
+export const booking = (r: Reservation) => ({
+  reservationId: r.id,
+  userId: r.userId,
+  scheduleId: r.scheduleId,
+  concertId: r.concertId,
+  seatNumbers: r.seatNumbers,
+});
+
 /**
- * The saga's steps. Each is idempotent — the seat and wallet calls are keyed by reservation and
- * payment id, and status changes are no-ops once done — so a replay after a crash is harmless.
+ * The saga's steps. Each is idempotent — seat calls are keyed by reservation, wallet calls by
+ * payment id, status changes are no-ops once made — so a retry or a replay after a crash is
+ * harmless. A step that cannot reach its service throws; the orchestrator retries it.
  */
 export function bookingActivities({ store, seat, wallet, log }: Deps) {
   const load = async (id: string): Promise<Reservation> => {
@@ -43,7 +52,7 @@ export function bookingActivities({ store, seat, wallet, log }: Deps) {
     return r;
   };
 
-  /** Re-checks the hold, then pays through the wallet breaker. UNAVAILABLE changes nothing. */
+  /** Re-checks the hold, then pays through the wallet breaker. UNAVAILABLE: the saga waits on. */
   async function pay(_: WorkflowActivityContext, input: { reservationId: string; attempt: string }): Promise<PaymentOutcome> {
     const r = await load(input.reservationId);
     const record = (outcome: PaymentOutcome) =>
@@ -56,6 +65,9 @@ export function bookingActivities({ store, seat, wallet, log }: Deps) {
     }
     const hold = held.body as { status?: string; seatNumbers?: string[] };
     if (held.status !== 200 || hold.status !== "HELD" || hold.seatNumbers?.length !== r.seatNumbers.length) return record("SEATS_LOST");
+    // From here on a payment may exist even if we never learn its outcome (timeout): every
+    // failure path below voids it (refund, or refuse a late arrival).
+    if (!r.paymentAttempted) await store.update(r.id, (x) => ({ ...x, paymentAttempted: true }));
     try {
       const res = await wallet.call({
         method: "POST",
@@ -63,7 +75,8 @@ export function bookingActivities({ store, seat, wallet, log }: Deps) {
         body: { paymentId: r.paymentId, userId: r.userId, reservationId: r.id, amount: r.amount },
       });
       if (res.status !== 200) throw new Error(`wallet answered ${res.status}`);
-      return record((res.body as { status: "APPROVED" | "DECLINED" }).status);
+      const status = (res.body as { status: string }).status;
+      return record(status === "APPROVED" ? "APPROVED" : "DECLINED");
     } catch (err) {
       log.warn({ err: String(err), reservationId: r.id }, "payment unavailable; the hold stays until it expires");
       return record("UNAVAILABLE");
@@ -78,12 +91,6 @@ export function bookingActivities({ store, seat, wallet, log }: Deps) {
     throw new Error(`seat confirm answered ${res.status}`);
   }
 
-  async function refund(_: WorkflowActivityContext, reservationId: string): Promise<void> {
-    const r = await load(reservationId);
-    const res = await wallet.call({ method: "POST", path: `/payments/${r.paymentId}/refund` });
-    if (res.status !== 200) throw new Error(`wallet refund answered ${res.status}`);
-  }
-
   async function complete(_: WorkflowActivityContext, reservationId: string): Promise<void> {
     await store.transition(reservationId, "CONFIRMED", {}, (r, at) => ({
       contract: ReservationCompleted,
@@ -91,30 +98,52 @@ export function bookingActivities({ store, seat, wallet, log }: Deps) {
     }));
   }
 
-  /** Releases the seats (idempotent), then FAILED(reason) with ReservationFailed. */
+  /**
+   * The compensation of every failure: void the payment if one was ever attempted (refunds it
+   * if it went through, refuses it if it arrives late), release the seats, then FAILED(reason)
+   * with ReservationFailed.
+   */
   async function fail(_: WorkflowActivityContext, input: { reservationId: string; reason: FailureReason }): Promise<void> {
+    const r = await load(input.reservationId);
+    if (r.paymentAttempted) {
+      const voided = await wallet.call({
+        method: "POST",
+        path: `/payments/${r.paymentId}/void`,
+        body: { userId: r.userId, reservationId: r.id, amount: r.amount },
+      });
+      if (voided.status !== 200) throw new Error(`wallet void answered ${voided.status}`);
+    }
     const res = await seat.call({
       method: "POST",
       path: `/holds/${input.reservationId}/release`,
       body: { reason: SEAT_RELEASE_REASON[input.reason] },
     });
     if (res.status !== 200) throw new Error(`seat release answered ${res.status}`);
-    await store.transition(input.reservationId, "FAILED", { reason: input.reason }, (r, at) => ({
+    await store.transition(input.reservationId, "FAILED", { reason: input.reason }, (x, at) => ({
       contract: ReservationFailed,
-      data: { ...booking(r), reason: input.reason, failedAt: at.toISOString() },
+      data: { ...booking(x), reason: input.reason, failedAt: at.toISOString() },
     }));
   }
 
-  return { pay, confirmSeats, refund, complete, fail };
+  return { pay, confirmSeats, complete, fail };
 }
 
-export const booking = (r: Reservation) => ({
-  reservationId: r.id,
-  userId: r.userId,
-  scheduleId: r.scheduleId,
-  concertId: r.concertId,
-  seatNumbers: r.seatNumbers,
-});
+type Activity<I, O> = (ctx: WorkflowActivityContext, input: I) => Promise<O>;
+
+/**
+ * Calls an activity until it succeeds: a saga must end consistent, so a step that cannot reach
+ * its service (down, breaker open) is retried after a durable timer, with backoff up to 30 s.
+ */
+export function* retrying<I, O>(ctx: WorkflowContext, activity: Activity<I, O>, input: I): Generator<Task<unknown>, O, any> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return (yield ctx.callActivity(activity, input)) as O;
+    } catch {
+      const wait = Math.min(500 * 2 ** attempt, 30_000);
+      yield ctx.createTimer(new Date(ctx.getCurrentUtcDateTime().getTime() + wait));
+    }
+  }
+}
 
 type Activities = ReturnType<typeof bookingActivities>;
 
@@ -125,37 +154,37 @@ type Activities = ReturnType<typeof bookingActivities>;
 export function bookingWorkflow(a: Activities): TWorkflow {
   return async function* (ctx: WorkflowContext, input: BookingInput): any {
     const id = input.reservationId;
+    const failWith = (reason: FailureReason) => retrying(ctx, a.fail, { reservationId: id, reason });
     const timer = ctx.createTimer(new Date(input.holdExpiresAt));
     const cancel = ctx.waitForExternalEvent(CANCEL_REQUESTED);
     for (;;) {
       const payment = ctx.waitForExternalEvent(PAYMENT_REQUESTED);
       const winner = yield ctx.whenAny([payment, cancel, timer]);
       if (winner === timer) {
-        yield ctx.callActivity(a.fail, { reservationId: id, reason: "hold_expired" });
+        yield* failWith("hold_expired");
         return "FAILED:hold_expired";
       }
       if (winner === cancel) {
-        yield ctx.callActivity(a.fail, { reservationId: id, reason: "cancelled" });
+        yield* failWith("cancelled");
         return "FAILED:cancelled";
       }
       const { attempt } = payment.getResult() as PaymentRequested;
-      const outcome: PaymentOutcome = yield ctx.callActivity(a.pay, { reservationId: id, attempt });
+      const outcome: PaymentOutcome = yield* retrying(ctx, a.pay, { reservationId: id, attempt });
       if (outcome === "UNAVAILABLE") continue;
       if (outcome === "SEATS_LOST") {
-        yield ctx.callActivity(a.fail, { reservationId: id, reason: "hold_expired" });
+        yield* failWith("hold_expired");
         return "FAILED:hold_expired";
       }
       if (outcome === "DECLINED") {
-        yield ctx.callActivity(a.fail, { reservationId: id, reason: "payment_declined" });
+        yield* failWith("payment_declined");
         return "FAILED:payment_declined";
       }
-      if (yield ctx.callActivity(a.confirmSeats, id)) {
-        yield ctx.callActivity(a.complete, id);
+      if (yield* retrying(ctx, a.confirmSeats, id)) {
+        yield* retrying(ctx, a.complete, id);
         return "CONFIRMED";
       }
-      // Paid, but the seats were lost meanwhile: give the money back.
-      yield ctx.callActivity(a.refund, id);
-      yield ctx.callActivity(a.fail, { reservationId: id, reason: "error" });
+      // Paid, but the seats were lost meanwhile: the failure path gives the money back.
+      yield* failWith("error");
       return "FAILED:error";
     }
   };

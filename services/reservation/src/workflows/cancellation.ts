@@ -2,7 +2,7 @@ import { ReservationCancelled } from "@concert/contracts";
 import type { Upstream } from "@concert/platform";
 import type { TWorkflow, WorkflowActivityContext, WorkflowContext } from "@dapr/dapr";
 import type { ReservationStore } from "../infra/store";
-import { booking } from "./booking";
+import { booking, retrying } from "./booking";
 
 /** Cancelling a CONFIRMED reservation (SPEC 5.8): refund, release the seats, CANCELLED. */
 export const CANCELLATION_WORKFLOW = "cancellation";
@@ -28,10 +28,11 @@ export function cancellationActivities({ store, seat, wallet }: { store: Reserva
   return { refundPayment, releaseAndCancel };
 }
 
+/** Each step is retried until it succeeds: a cancellation never stops half way. */
 export function cancellationWorkflow(a: ReturnType<typeof cancellationActivities>): TWorkflow {
   return async function* (ctx: WorkflowContext, reservationId: string): any {
-    const refundedAmount: number = yield ctx.callActivity(a.refundPayment, reservationId);
-    yield ctx.callActivity(a.releaseAndCancel, { reservationId, refundedAmount });
+    const refundedAmount: number = yield* retrying(ctx, a.refundPayment, reservationId);
+    yield* retrying(ctx, a.releaseAndCancel, { reservationId, refundedAmount });
     return "CANCELLED";
   };
 }

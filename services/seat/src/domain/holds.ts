@@ -28,3 +28,8 @@ export function decideHold(requested: readonly string[], rows: readonly SeatRow[
   const mine = requested.every((n) => byNumber.get(n)!.reservationId === reservationId);
   return mine ? { kind: "already-held", amount } : { kind: "hold", amount };
 }
+
+/** Seats can be held from the moment booking opens. */
+export function bookingOpen(bookingOpensAt: Date, now: Date): boolean {
+  return now.getTime() >= bookingOpensAt.getTime();
+}

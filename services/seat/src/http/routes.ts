@@ -46,10 +46,12 @@ export function seatRoutes(ds: DataSource, holds: SeatHolds): Router {
       select: { seatNumber: true, section: true, row: true, number: true, price: true, status: true },
       order: { section: "ASC", row: "ASC", number: "ASC" },
     });
+    const counts = countSeats(tally(seats));
     ctx.body = {
       scheduleId,
-      soldOut: inventory.soldOutAt !== null,
-      ...countSeats(tally(seats)),
+      // Now, not historically: seats returned by a cancellation are on sale again.
+      soldOut: counts.reserved === counts.total,
+      ...counts,
       seats: seats.map((s) => ({
         seatNumber: s.seatNumber,
         section: s.section,

@@ -7,7 +7,7 @@ import {
 } from "@concert/contracts";
 import { problems, type Transaction, type UnitOfWork } from "@concert/platform";
 import type { z } from "zod";
-import { decideHold, type SeatRow } from "../domain/holds";
+import { bookingOpen, decideHold, type SeatRow } from "../domain/holds";
 import { ScheduleInventory } from "./entities";
 
 export interface HoldView {
@@ -61,6 +61,9 @@ export class SeatHolds {
     return this.uow.run(async (tx) => {
       const inventory = await tx.manager.findOneBy(ScheduleInventory, { scheduleId: req.scheduleId });
       if (!inventory) throw problems.notFound(`Schedule ${req.scheduleId}`);
+      if (!bookingOpen(inventory.bookingOpensAt, now)) {
+        throw problems.conflict("Booking for this schedule has not opened yet.", { bookingOpensAt: inventory.bookingOpensAt.toISOString() });
+      }
       const rows: SeatRow[] = await tx.manager.query(
         `SELECT seat_number AS seatNumber, status, reservation_id AS reservationId, price FROM seats
          WHERE schedule_id = ? AND seat_number IN (?) ORDER BY seat_number FOR UPDATE`,

@@ -1,4 +1,4 @@
-import { decideHold, type SeatRow } from "../../src/domain/holds";
+import { bookingOpen, decideHold, type SeatRow } from "../../src/domain/holds";
 import { countSeats } from "../../src/domain/seat";
 
 const row = (seatNumber: string, status: SeatRow["status"] = "AVAILABLE", reservationId: string | null = null): SeatRow => ({
@@ -39,5 +39,13 @@ describe("countSeats", () => {
       { status: "RESERVED", count: 3 },
     ]);
     expect(c).toEqual({ total: 10, available: 5, held: 2, reserved: 3 });
+  });
+});
+
+describe("bookingOpen", () => {
+  it("opens at the booking-open instant, not a millisecond before", () => {
+    const opens = new Date("2026-01-10T11:00:00Z");
+    expect(bookingOpen(opens, new Date("2026-01-10T10:59:59.999Z"))).toBe(false);
+    expect(bookingOpen(opens, opens)).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
-export type PaymentStatus = "APPROVED" | "DECLINED";
+/** VOIDED: given up by the saga before (or instead of) being applied; never debits later. */
+export type PaymentStatus = "APPROVED" | "DECLINED" | "VOIDED";
 export type LedgerKind = "CHARGE" | "PAYMENT" | "REFUND";
 
 /** A payment is approved only when the balance covers it: the balance never goes negative. */

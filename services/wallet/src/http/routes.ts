@@ -31,6 +31,12 @@ export function walletRoutes(wallets: Wallets, idempotency: IdempotencyStore): R
     ctx.body = await wallets.pay(validate(paymentRequest, ctx.request.body));
   });
 
+  router.post("/payments/:paymentId/void", async (ctx) => {
+    const paymentId = validate(uuidParam, ctx.params.paymentId, "path");
+    const req = validate(paymentRequest, { ...(ctx.request.body as object), paymentId });
+    ctx.body = await wallets.void(req);
+  });
+
   router.post("/payments/:paymentId/refund", async (ctx) => {
     ctx.body = await wallets.refund(validate(uuidParam, ctx.params.paymentId, "path"));
   });

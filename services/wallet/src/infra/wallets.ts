@@ -86,14 +86,39 @@ export class Wallets {
     });
   }
 
+  /**
+   * The saga's compensation for a payment whose outcome it may not know (a timeout, a crash):
+   * refunds it if it was approved, and if it never arrived records it VOIDED, so that a late
+   * arrival of the same paymentId is refused instead of debiting. Idempotent.
+   */
+  async void(req: { paymentId: string; userId: string; reservationId: string; amount: number }): Promise<PaymentView> {
+    const voided = await this.uow.run(async (tx) => {
+      await this.lockWallet(tx, req.userId);
+      const [existing]: PaymentRow[] = await tx.manager.query(PAYMENT, [req.paymentId]);
+      if (existing) return undefined;
+      await tx.manager.query("INSERT INTO payments (payment_id, user_id, reservation_id, amount, status) VALUES (?, ?, ?, ?, 'VOIDED')", [
+        req.paymentId,
+        req.userId,
+        req.reservationId,
+        req.amount,
+      ]);
+      return { ...req, status: "VOIDED" as const, refunded: false };
+    });
+    if (voided) return voided;
+    return this.refund(req.paymentId, { onlyIfApproved: true });
+  }
+
   /** Gives an approved payment back, once. */
-  async refund(paymentId: string): Promise<PaymentView> {
+  async refund(paymentId: string, options: { onlyIfApproved?: boolean } = {}): Promise<PaymentView> {
     return this.uow.run(async (tx) => {
       const [peek]: PaymentRow[] = await tx.manager.query("SELECT user_id AS userId FROM payments WHERE payment_id = ?", [paymentId]);
       if (!peek) throw problems.notFound(`Payment ${paymentId}`);
       const { balance } = await this.lockWallet(tx, peek.userId);
       const [payment]: PaymentRow[] = await tx.manager.query(PAYMENT, [paymentId]);
-      if (payment!.status !== "APPROVED") throw problems.conflict("Only an approved payment can be refunded.");
+      if (payment!.status !== "APPROVED") {
+        if (options.onlyIfApproved) return toView(payment!);
+        throw problems.conflict("Only an approved payment can be refunded.");
+      }
       if (payment!.refundedAt) return toView(payment!);
       const amount = Number(payment!.amount);
       const next = await this.move(tx, payment!.userId, "REFUND", amount, balance, paymentId);
