@@ -78,6 +78,24 @@ describe("the booking saga", () => {
     expect(await sql("wallet", "SELECT id FROM ledger WHERE kind = 'PAYMENT' AND reference = ?", [id])).toHaveLength(1);
   });
 
+  it("a retried reservation request with its Idempotency-Key holds the seats once", async () => {
+    const { schedule, shopper } = await readyToBook(0, 3);
+    const key = newKey();
+    const send = () =>
+      api("POST", "/api/reservations", {
+        token: shopper.token,
+        body: { scheduleId: schedule.id, seatNumbers: ["S-1-1"] },
+        headers: { "x-queue-token": shopper.queueToken, "idempotency-key": key },
+      });
+    const first = await send();
+    expect(first.status).toBe(201);
+    const retry = await send();
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("idempotency-replayed")).toBe("true");
+    expect(retry.body.reservationId).toBe(first.body.reservationId);
+    expect(await seatStatuses(schedule.id)).toMatchObject({ "S-1-1": "HELD", "S-1-2": "AVAILABLE" });
+  });
+
   it("a double-clicked charge is one charge", async () => {
     const { shopper } = await readyToBook(0);
     const key = newKey();

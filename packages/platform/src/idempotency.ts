@@ -22,6 +22,8 @@ export interface IdempotencyStore {
 }
 
 const KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+/** A claim older than this whose request never answered (a crash) may be taken over. */
+const STALE_CLAIM_SECONDS = 60;
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
 /**
@@ -71,6 +73,12 @@ export class MysqlIdempotencyStore implements IdempotencyStore {
       [key, requestHash],
     );
     if (res.affectedRows === 1) return undefined;
+    const takeover: { affectedRows: number } = await this.ds.query(
+      `UPDATE idempotency_keys SET request_hash = ?, created_at = NOW(3)
+       WHERE idem_key = ? AND status IS NULL AND created_at < NOW(3) - INTERVAL ? SECOND`,
+      [requestHash, key, STALE_CLAIM_SECONDS],
+    );
+    if (takeover.affectedRows === 1) return undefined;
     const [row] = (await this.ds.query(
       "SELECT request_hash AS requestHash, status, content_type AS contentType, body FROM idempotency_keys WHERE idem_key = ?",
       [key],
@@ -134,7 +142,8 @@ export class DaprIdempotencyStore implements IdempotencyStore {
         key: this.stateKey(key),
         value: { requestHash },
         options: { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE, consistency: StateConsistencyEnum.CONSISTENCY_STRONG },
-        metadata: { ttlInSeconds: String(this.ttlSeconds) },
+        // An unanswered claim (a crash) lapses by itself; the answer is kept for ttlSeconds.
+        metadata: { ttlInSeconds: String(STALE_CLAIM_SECONDS) },
       },
     ]);
     if (!saved.error) return undefined;

@@ -95,7 +95,7 @@ export const openApiDocument = {
       post: {
         summary: "Hold seats (all or nothing) for a new reservation",
         ...user,
-        parameters: [queueToken],
+        parameters: [queueToken, idempotencyKey],
         requestBody: body(createReservationRequest),
         responses: { 201: json("reservationId, PENDING_PAYMENT, amount, holdExpiresAt"), 400: problem, 403: problem, 409: problem },
       },

@@ -105,7 +105,7 @@ export function publicRoutes(up: Upstreams, options: GatewayOptions): Router {
   router.post("/reservations", auth, limit.reservations, async (ctx) => {
     const body = validate(createReservationRequest, ctx.request.body);
     await gate(ctx, body.scheduleId);
-    reply(ctx, await up.reservation.call({ method: "POST", path: "/reservations", body, principal: principalOf(ctx) }));
+    reply(ctx, await up.reservation.call({ method: "POST", path: "/reservations", body, headers: idempotencyKey(ctx), principal: principalOf(ctx) }));
   });
 
   // Booking

@@ -51,7 +51,7 @@ export function reservationRoutes({ config, store, workflows, seat, wallet, idem
     }
   };
 
-  router.post("/reservations", async (ctx) => {
+  router.post("/reservations", idempotent(idempotency), async (ctx) => {
     const userId = validate(uuidParam, ctx.get(PRINCIPAL_HEADERS.userId), "user");
     const body = validate(createReservationRequest, ctx.request.body);
     const id = randomUUID();
