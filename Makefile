@@ -37,10 +37,13 @@ services-up: ## Start the services and their sidecars in the background
 services-down: ## Stop the services and their sidecars
 	@$(DEVSTACK) stop
 
+bench: ## Sale-opening load on the running stack (seat-map reads, hold storm); writes .run/bench.json
+	@npx tsc -b tools/bench && node tools/bench/dist/main.js
+
 token: ## Print a local admin access token for the gateway
 	@$(DEVSTACK) token admin
 
 clean: ## Remove build output and local state (.run)
 	@scripts/infra.sh down; npx tsc -b --clean; rm -rf .run .tsbuild
 
-.PHONY: help run test test-unit build install infra-up infra-down infra-status services-up services-down token clean
+.PHONY: help run test test-unit build install infra-up infra-down infra-status services-up services-down bench token clean
