@@ -31,7 +31,7 @@ work="$(mktemp -d)"
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 
 log "downloading github.com/dapr/dapr@v$DAPR_VERSION from the Go module proxy"
-src="$(cd "$work" && go mod download -json "github.com/dapr/dapr@v$DAPR_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')"
+src="$(module_dir "github.com/dapr/dapr@v$DAPR_VERSION")"
 # dapr's go.mod has replace directives, so `go install` refuses it: build in a writable copy.
 cp -R "$src" "$work/dapr"
 chmod -R u+w "$work/dapr"

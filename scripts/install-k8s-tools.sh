@@ -13,28 +13,27 @@ out="$CACHE/k8s-tools"
 mkdir -p "$out/bin"
 export GOFLAGS="-mod=mod -buildvcs=false"
 
-if [[ ! -x "$out/bin/helm-$HELM_VERSION" ]]; then
-  log "building helm $HELM_VERSION from the Go module proxy"
-  tmp=$(mktemp -d)
-  GOBIN="$tmp" go install -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION" "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION"
-  mv "$tmp/helm" "$out/bin/helm-$HELM_VERSION"
-  rm -rf "$tmp"
-fi
-ln -sf "helm-$HELM_VERSION" "$out/bin/helm"
+# go_tool NAME VERSION PACKAGE@VERSION [LDFLAGS]: builds a command once into bin/NAME-VERSION and
+# points bin/NAME at it.
+go_tool() {
+  local name=$1 version=$2 pkg=$3 ldflags=${4:-}
+  if [[ ! -x "$out/bin/$name-$version" ]]; then
+    log "building $name $version from the Go module proxy"
+    local tmp; tmp=$(mktemp -d)
+    GOBIN="$tmp" go install -ldflags "-s -w $ldflags" "$pkg"
+    mv "$tmp/$name" "$out/bin/$name-$version"
+    rm -rf "$tmp"
+  fi
+  ln -sf "$name-$version" "$out/bin/$name"
+}
 
-if [[ ! -x "$out/bin/kubectl-validate-$KUBECTL_VALIDATE_VERSION" ]]; then
-  log "building kubectl-validate $KUBECTL_VALIDATE_VERSION from the Go module proxy"
-  tmp=$(mktemp -d)
-  GOBIN="$tmp" go install -ldflags "-s -w" "sigs.k8s.io/kubectl-validate@v$KUBECTL_VALIDATE_VERSION"
-  mv "$tmp/kubectl-validate" "$out/bin/kubectl-validate-$KUBECTL_VALIDATE_VERSION"
-  rm -rf "$tmp"
-fi
-ln -sf "kubectl-validate-$KUBECTL_VALIDATE_VERSION" "$out/bin/kubectl-validate"
+go_tool helm "$HELM_VERSION" "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION" "-X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION"
+go_tool kubectl-validate "$KUBECTL_VALIDATE_VERSION" "sigs.k8s.io/kubectl-validate@v$KUBECTL_VALIDATE_VERSION"
 
 crds="$out/dapr-crds-$DAPR_VERSION"
 if [[ ! -f "$crds/.complete" ]]; then
   log "taking the Dapr $DAPR_VERSION CRDs from its module"
-  src=$(cd "$(mktemp -d)" && go mod download -json "github.com/dapr/dapr@v$DAPR_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  src=$(module_dir "github.com/dapr/dapr@v$DAPR_VERSION")
   rm -rf "$crds" && mkdir -p "$crds"
   cp "$src"/charts/dapr/crds/*.yaml "$crds/"
   touch "$crds/.complete"
@@ -44,7 +43,7 @@ ln -sfn "dapr-crds-$DAPR_VERSION" "$out/dapr-crds"
 schema="$out/skaffold-$SKAFFOLD_VERSION-$SKAFFOLD_SCHEMA.json"
 if [[ ! -f "$schema" ]]; then
   log "taking skaffold's $SKAFFOLD_SCHEMA JSON schema from its $SKAFFOLD_VERSION module"
-  src=$(cd "$(mktemp -d)" && go mod download -json "github.com/GoogleContainerTools/skaffold/v2@v$SKAFFOLD_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  src=$(module_dir "github.com/GoogleContainerTools/skaffold/v2@v$SKAFFOLD_VERSION")
   cp "$src/docs-v2/content/en/schemas/$SKAFFOLD_SCHEMA.json" "$schema"
 fi
 ln -sf "$(basename "$schema")" "$out/skaffold-schema.json"

@@ -25,6 +25,11 @@ die() { printf '[%s] ERROR: %s\n' "$(basename "$0" .sh)" "$*" >&2; exit 1; }
 
 dapr_bin_dir() { echo "$CACHE/dapr/$DAPR_VERSION/bin"; }
 
+# module_dir MODULE@VERSION: downloads a Go module from the proxy, prints its (read-only) directory.
+module_dir() {
+  (cd "$(mktemp -d)" && GOFLAGS=-mod=mod go mod download -json "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+}
+
 # wait_for NAME LOGFILE TIMEOUT_S CMD...: polls CMD until it succeeds; fails loudly with the log.
 wait_for() {
   local name=$1 logfile=$2 timeout=$3; shift 3

@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import { INFRA, localSecrets, type ServiceSpec, startSidecar, stopSidecar } from "@concert/devstack";
+import { localSecrets, type ServiceSpec, startSidecar, stopSidecar } from "@concert/devstack";
 import { createApp, createLogger, loadConfig, serviceEnv, type Subscriptions } from "@concert/platform";
 
 /**
@@ -35,5 +35,3 @@ export async function startProbe(name: string, n: number, subscriptions: Subscri
     },
   };
 }
-
-export { INFRA };

@@ -1,53 +1,30 @@
-import type { Server } from "node:http";
 import { defineEvent } from "@concert/contracts";
-import { INFRA, localSecrets, type ServiceSpec, startSidecar, stopSidecar } from "@concert/devstack";
+import { INFRA, localSecrets, startSidecar, stopSidecar } from "@concert/devstack";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { startProbe } from "../../../../test/support/probe";
 import {
-  createApp,
   createDaprClient,
   createDataSource,
   createLogger,
+  databaseEnv,
   loadConfig,
   openDatabase,
   OutboxRelay,
   type ReceivedEvent,
   serviceEnv,
-  databaseEnv,
   Subscriptions,
   UnitOfWork,
 } from "../../src";
 
-/** A throwaway app with its own real sidecar, consuming what the relay publishes. */
-const probe: ServiceSpec = {
-  name: "outbox-probe",
-  appPort: 3090,
-  daprHttpPort: 3590,
-  daprGrpcPort: 21190,
-  internalGrpcPort: 21290,
-  metricsPort: 9190,
-  database: false,
-};
+/** The relay publishes through the sidecar of a throwaway app that also consumes the topic. */
 const Probed = defineEvent("Probed", "platform-probe", z.object({ marker: z.string() }));
-
-const secrets = localSecrets();
-const config = loadConfig("outbox-probe", { ...serviceEnv, ...databaseEnv }, {
-  PORT: String(probe.appPort),
-  DAPR_HTTP_PORT: String(probe.daprHttpPort),
-  DAPR_API_TOKEN: secrets.daprApiToken,
-  APP_API_TOKEN: secrets.appApiToken,
-  DB_PORT: String(INFRA.mariadbPort),
-  DB_USER: INFRA.dbUser,
-  DB_PASSWORD: INFRA.dbPassword,
-  DB_NAME: "platform_test",
-  LOG_LEVEL: "warn",
-});
-const log = createLogger("outbox-probe", "error");
-const ds = createDataSource(config, { entities: [], migrations: [] });
-const relay = new OutboxRelay(ds, createDaprClient(config, log), log, { pubsubName: "pubsub", source: "outbox-probe", pollIntervalMs: 200 });
-const uow = new UnitOfWork(ds, relay);
 const received: Array<ReceivedEvent<{ marker: string }>> = [];
-let server: Server;
+const log = createLogger("outbox-probe", "error");
+let probe: Awaited<ReturnType<typeof startProbe>>;
+let ds: ReturnType<typeof createDataSource>;
+let relay: OutboxRelay;
+let uow: UnitOfWork;
 
 const waitFor = async (cond: () => boolean, what: string, timeoutMs = 30_000) => {
   const deadline = Date.now() + timeoutMs;
@@ -62,11 +39,19 @@ const pending = async (marker: string) =>
   }>;
 
 beforeAll(async () => {
-  await openDatabase(ds, config);
-  const subscriptions = new Subscriptions("pubsub").on(Probed, async (e) => void received.push(e));
-  const app = createApp({ config, log, subscriptions, requireAppToken: true });
-  server = app.listen(probe.appPort, "127.0.0.1");
-  await startSidecar(probe);
+  probe = await startProbe("outbox-probe", 0, new Subscriptions("pubsub").on(Probed, async (e) => void received.push(e)));
+  const config = loadConfig("outbox-probe", { ...serviceEnv, ...databaseEnv }, {
+    PORT: String(probe.spec.appPort),
+    DAPR_HTTP_PORT: String(probe.spec.daprHttpPort),
+    DAPR_API_TOKEN: localSecrets().daprApiToken,
+    DB_PORT: String(INFRA.mariadbPort),
+    DB_USER: INFRA.dbUser,
+    DB_PASSWORD: INFRA.dbPassword,
+    DB_NAME: "platform_test",
+  });
+  ds = await openDatabase(createDataSource(config, { entities: [], migrations: [] }), config);
+  relay = new OutboxRelay(ds, createDaprClient(config, log), log, { pubsubName: "pubsub", source: "outbox-probe", pollIntervalMs: 200 });
+  uow = new UnitOfWork(ds, relay);
   relay.start();
   // The consumer group has joined once a first event makes the round trip.
   const warm = randomUUID();
@@ -76,8 +61,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await relay.stop();
-  await stopSidecar(probe.name);
-  server?.close();
+  await probe.stop();
   await ds.destroy();
 });
 
@@ -116,12 +100,12 @@ describe("transactional outbox through a real sidecar and Kafka", () => {
   });
 
   it("keeps events while the sidecar is down and publishes them when it is back", async () => {
-    await stopSidecar(probe.name);
+    await stopSidecar(probe.spec.name);
     const marker = randomUUID();
     await uow.run(async (tx) => tx.publish(Probed, { marker }));
     expect(await relay.drain()).toBe(0);
     expect(await pending(marker)).toEqual([{ published_at: null }]);
-    await startSidecar(probe);
+    await startSidecar(probe.spec);
     await waitFor(() => received.some((e) => e.data.marker === marker), "event held back during the outage", 60_000);
   }, 90_000);
 

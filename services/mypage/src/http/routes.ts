@@ -28,6 +28,8 @@ export function mypageRoutes(ds: DataSource): Router {
           [rows.map((r) => r.reservation_id)],
         )
       : [];
+    const timelines = new Map<string, Array<Record<string, any>>>();
+    for (const st of steps) timelines.set(st.reservation_id, [...(timelines.get(st.reservation_id) ?? []), st]);
     ctx.body = {
       items: rows.map((r) => ({
         reservationId: r.reservation_id,
@@ -39,9 +41,7 @@ export function mypageRoutes(ds: DataSource): Router {
         reason: r.reason,
         refundedAmount: r.refunded_amount === null ? null : Number(r.refunded_amount),
         holdExpiresAt: iso(r.hold_expires_at),
-        timeline: steps
-          .filter((s) => s.reservation_id === r.reservation_id)
-          .map((s) => ({ step: s.step, ...(s.detail ? { detail: s.detail } : {}), at: iso(s.at) })),
+        timeline: (timelines.get(r.reservation_id) ?? []).map((s) => ({ step: s.step, ...(s.detail ? { detail: s.detail } : {}), at: iso(s.at) })),
       })),
     };
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createReservationRequest, ReservationCreated, ReservationFailed, uuidParam } from "@concert/contracts";
+import { createReservationRequest, ReservationCreated, uuidParam } from "@concert/contracts";
 import {
   idempotent,
   type IdempotencyStore,
@@ -14,7 +14,7 @@ import type { Context } from "koa";
 import type { ReservationConfig } from "../config";
 import { newReservation, paymentRefusal, type Reservation, viewOf } from "../domain/reservation";
 import type { ReservationStore } from "../infra/store";
-import { booking, BOOKING_WORKFLOW, type BookingInput, CANCEL_REQUESTED, PAYMENT_REQUESTED } from "../workflows/booking";
+import { booking, BOOKING_WORKFLOW, type BookingInput, CANCEL_REQUESTED, markFailed, PAYMENT_REQUESTED } from "../workflows/booking";
 import { CANCELLATION_WORKFLOW, cancellationInstance } from "../workflows/cancellation";
 
 interface Deps {
@@ -78,12 +78,7 @@ export function reservationRoutes({ config, store, workflows, seat, wallet, idem
       // Without a saga nobody would settle it: give the seats back and fail the reservation now
       // (best effort; the seat sweeper is the backstop for the seats).
       await seat.call({ method: "POST", path: `/holds/${id}/release`, body: { reason: "compensated" } }).catch(() => undefined);
-      await store
-        .transition(id, "FAILED", { reason: "error" }, (x, at) => ({
-          contract: ReservationFailed,
-          data: { ...booking(x), reason: "error", failedAt: at.toISOString() },
-        }))
-        .catch(() => undefined);
+      await markFailed(store, id, "error").catch(() => undefined);
       throw err;
     }
     ctx.status = 201;

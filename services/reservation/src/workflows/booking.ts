@@ -40,6 +40,14 @@ export const booking = (r: Reservation) => ({
   seatNumbers: r.seatNumbers,
 });
 
+/** FAILED(reason) with its ReservationFailed, in one outbox transaction; a no-op once failed. */
+export function markFailed(store: ReservationStore, reservationId: string, reason: FailureReason): Promise<Reservation> {
+  return store.transition(reservationId, "FAILED", { reason }, (r, at) => ({
+    contract: ReservationFailed,
+    data: { ...booking(r), reason, failedAt: at.toISOString() },
+  }));
+}
+
 /**
  * The saga's steps. Each is idempotent — seat calls are keyed by reservation, wallet calls by
  * payment id, status changes are no-ops once made — so a retry or a replay after a crash is
@@ -119,10 +127,7 @@ export function bookingActivities({ store, seat, wallet, log }: Deps) {
       body: { reason: SEAT_RELEASE_REASON[input.reason] },
     });
     if (res.status !== 200) throw new Error(`seat release answered ${res.status}`);
-    await store.transition(input.reservationId, "FAILED", { reason: input.reason }, (x, at) => ({
-      contract: ReservationFailed,
-      data: { ...booking(x), reason: input.reason, failedAt: at.toISOString() },
-    }));
+    await markFailed(store, input.reservationId, input.reason);
   }
 
   return { pay, confirmSeats, complete, fail };

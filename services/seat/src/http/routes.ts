@@ -70,14 +70,9 @@ export function seatRoutes(ds: DataSource, holds: SeatHolds): Router {
       "SELECT schedule_id, status, COUNT(*) AS count FROM seats WHERE schedule_id IN (?) GROUP BY schedule_id, status",
       [scheduleIds],
     );
-    ctx.body = {
-      items: scheduleIds
-        .map((id) => {
-          const mine = rows.filter((r) => r.schedule_id === id).map((r) => ({ status: r.status, count: Number(r.count) }));
-          return mine.length ? { scheduleId: id, ...countSeats(mine) } : null;
-        })
-        .filter((x) => x !== null),
-    };
+    const bySchedule = new Map<string, Array<{ status: SeatStatus; count: number }>>();
+    for (const r of rows) bySchedule.set(r.schedule_id, [...(bySchedule.get(r.schedule_id) ?? []), { status: r.status, count: Number(r.count) }]);
+    ctx.body = { items: [...bySchedule].map(([scheduleId, counts]) => ({ scheduleId, ...countSeats(counts) })) };
   });
 
   return router;
