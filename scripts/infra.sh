@@ -58,7 +58,9 @@ controller.listener.names=CONTROLLER
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$home/data
-num.partitions=3
+# Eight partitions: Dapr's outbox handles its internal topic one message per second per
+# partition, so partitions are its throughput.
+num.partitions=8
 auto.create.topics.enable=true
 offsets.topic.replication.factor=1
 offsets.topic.num.partitions=6

@@ -54,29 +54,29 @@ describe("after the booking", () => {
     const soldOut = await eventually(async () => {
       const items = (await api("GET", "/api/rankings/sold-out?limit=100")).body.items as Array<Record<string, any>>;
       return items.find((i) => i.scheduleId === schedule.id);
-    }, 30_000, "sold-out ranking");
+    }, 90_000, "sold-out ranking");
     expect(soldOut).toMatchObject({ concertId: concert.id, concertTitle: "Sell-out Show" });
     expect(soldOut.secondsToSellOut).toBeGreaterThanOrEqual(59);
     // The catalog learns it too (ScheduleSoldOut is consumed by concert as well).
-    await eventually(async () => ((await api("GET", `/api/schedules/${schedule.id}`)).body.soldOut ? true : undefined), 30_000, "catalog sold out");
+    await eventually(async () => ((await api("GET", `/api/schedules/${schedule.id}`)).body.soldOut ? true : undefined), 90_000, "catalog sold out");
 
     const popular = await eventually(async () => {
       const items = (await api("GET", "/api/rankings/popular?limit=100")).body.items as Array<Record<string, any>>;
       return items.find((i) => i.concertId === concert.id);
-    }, 30_000, "popularity");
+    }, 90_000, "popularity");
     expect(popular).toMatchObject({ completed: 1, seatsSold: 2, concertTitle: "Sell-out Show" });
 
     const notice = await eventually(async () => {
       const items = (await api("GET", "/api/me/notifications", { token: shopper.token })).body.items as Array<Record<string, any>>;
       return items.find((n) => n.reservationId === id);
-    }, 30_000, "notice");
+    }, 90_000, "notice");
     expect(notice).toMatchObject({ kind: "confirmed", title: "Booking confirmed" });
 
     const mine = await eventually(async () => {
       const items = (await api("GET", "/api/me/reservations", { token: shopper.token })).body.items as Array<Record<string, any>>;
       const r = items.find((x) => x.reservationId === id);
       return r?.status === "CONFIRMED" && r.timeline.length >= 3 ? r : undefined;
-    }, 30_000, "my page");
+    }, 90_000, "my page");
     expect(mine.timeline.map((t: { step: string }) => t.step)).toEqual(expect.arrayContaining(["PENDING_PAYMENT", "SEATS_HELD", "CONFIRMED"]));
     expect(mine).toMatchObject({ amount: 24_000, seatNumbers: ["Z-1-1", "Z-1-2"] });
 

@@ -11,6 +11,7 @@ import {
   joinQueue,
   queueStatus,
   type Shopper,
+  userToken,
   withQueue,
 } from "../support/stack";
 
@@ -18,6 +19,12 @@ import {
 async function restartQueue(env: Record<string, string> = {}) {
   await stopService("queue");
   await startService("queue", env);
+  // Ready is not yet reachable: wait until the gateway's sidecar reaches the new instance.
+  const token = await userToken();
+  await eventually(async () => {
+    const r = await api("GET", `/api/queue/tokens/current?concertId=${randomUUID()}`, { token });
+    return r.status < 500 ? true : undefined;
+  }, 30_000, "gateway reaching the restarted queue");
 }
 
 const redis = new Redis(INFRA.redisUrl);
