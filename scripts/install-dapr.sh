@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the real Dapr runtime (daprd, placement, scheduler) and the Dapr CLI from the
-# Go module proxy, pinned, into a cache keyed by version. Idempotent: a second run is a no-op.
+# Builds the real Dapr runtime (daprd, placement, scheduler) and its Kubernetes control plane
+# (operator, sentry, sidecar injector) from the Go module proxy, pinned, with the patches in
+# scripts/patches/dapr/, into a cache keyed by version. Idempotent: a second run is a no-op.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -17,10 +18,16 @@ KEEP_COMPONENTS=(
   secretstores_kubernetes bindings_http bindings_localstorage bindings_smtp zz_notag
 )
 
-# daprd is rebuilt when the list of compiled-in components changes.
-stamp="${KEEP_COMPONENTS[*]}"
-if [[ -x "$out/daprd" && "$(cat "$out/daprd.components" 2>/dev/null)" != "$stamp" ]]; then rm -f "$out/daprd"; fi
-if [[ -x "$out/daprd" && -x "$out/placement" && -x "$out/scheduler" ]]; then
+# Patches carried by this project (scripts/patches/dapr/, applied in order; see
+# docs/decisions/0005-reservation-event-path.md). They are part of the build's identity.
+PATCHES=("$ROOT"/scripts/patches/dapr/*.patch)
+# Local runs need daprd, placement and scheduler; the cluster's control plane also needs the
+# operator, sentry and the sidecar injector. All six come from the same patched source.
+COMMANDS=(daprd placement scheduler operator sentry injector)
+
+# Everything is rebuilt when the compiled-in components, the patches or the commands change.
+stamp="$(printf '%s\n' "${KEEP_COMPONENTS[*]}" "${COMMANDS[*]}"; cat "${PATCHES[@]}" | sha256sum | cut -d' ' -f1)"
+if [[ "$(cat "$out/build.stamp" 2>/dev/null)" == "$stamp" ]]; then
   log "dapr $DAPR_VERSION already built in $out"
   exit 0
 fi
@@ -43,16 +50,19 @@ chmod -R u+w "$work/dapr"
     ((keep)) || rm -f "$f"
   done
 )
-
-ldflags="-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=$DAPR_VERSION"
-for cmd in daprd placement scheduler; do
-  if [[ ! -x "$out/$cmd" ]]; then
-    log "building $cmd $DAPR_VERSION (this takes a while on a cold cache)"
-    # allcomponents: with the pruning above, that is exactly KEEP_COMPONENTS.
-    (cd "$work/dapr" && go build -tags allcomponents -ldflags "$ldflags" -o "$out/$cmd.tmp" "./cmd/$cmd")
-    mv "$out/$cmd.tmp" "$out/$cmd"
-  fi
+for p in "${PATCHES[@]}"; do
+  log "applying $(basename "$p")"
+  patch -d "$work/dapr" -p1 --forward --quiet <"$p" || die "patch $p does not apply to dapr $DAPR_VERSION"
 done
 
-echo "$stamp" >"$out/daprd.components"
+ldflags="-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=$DAPR_VERSION"
+log "building ${COMMANDS[*]} $DAPR_VERSION (about 10 minutes on a cold cache)"
+# allcomponents: with the pruning above, that is exactly KEEP_COMPONENTS. One go build for all
+# commands shares the compilation of the packages they have in common.
+mkdir -p "$work/bin"
+(cd "$work/dapr" && CGO_ENABLED=0 go build -tags allcomponents -ldflags "$ldflags" -o "$work/bin/" \
+  "${COMMANDS[@]/#/./cmd/}")
+for cmd in "${COMMANDS[@]}"; do mv -f "$work/bin/$cmd" "$out/$cmd"; done
+
+echo "$stamp" >"$out/build.stamp"
 log "dapr $DAPR_VERSION ready in $out"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Tools for validating the Kubernetes delivery offline, from the Go module proxy, cached by
-# version: helm, kubectl-validate, the Dapr CRDs (from the Dapr module of the pinned runtime)
-# and skaffold's JSON schema (from the skaffold module). Idempotent; fast when warm.
+# Tools for the Kubernetes delivery, from the Go module proxy, cached by version: helm,
+# kubectl-validate, the Dapr CRDs and Helm chart (from the Dapr module of the pinned runtime) and
+# skaffold's JSON schema (from the skaffold module). Idempotent; fast when warm.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -39,6 +39,20 @@ if [[ ! -f "$crds/.complete" ]]; then
   touch "$crds/.complete"
 fi
 ln -sfn "dapr-crds-$DAPR_VERSION" "$out/dapr-crds"
+
+# Dapr's own Helm chart for its control plane in a cluster (scripts/k8s-deploy.sh), from the same
+# module as the runtime: the chart and the binaries always match.
+chart="$out/dapr-chart-$DAPR_VERSION"
+if [[ ! -f "$chart/.complete" ]]; then
+  log "taking the Dapr $DAPR_VERSION Helm chart from its module"
+  src=$(module_dir "github.com/dapr/dapr@v$DAPR_VERSION")
+  rm -rf "$chart" && mkdir -p "$chart"
+  cp -R "$src"/charts/dapr/. "$chart/"
+  chmod -R u+w "$chart"
+  rm -f "$chart/embed.go"
+  touch "$chart/.complete"
+fi
+ln -sfn "dapr-chart-$DAPR_VERSION" "$out/dapr-chart"
 
 schema="$out/skaffold-$SKAFFOLD_VERSION-$SKAFFOLD_SCHEMA.json"
 if [[ ! -f "$schema" ]]; then

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { localSecrets } from "./secrets";
@@ -96,25 +96,9 @@ async function waitFor(what: string, log: string, timeoutMs: number, probe: () =
 
 const ok = async (url: string) => (await fetch(url, { signal: AbortSignal.timeout(1_000) })).ok;
 
-/**
- * Secrets the sidecars read through the local file secret store (components/secretstore.yaml).
- * Written whole under another name and renamed, so a sidecar starting meanwhile never reads
- * half a file; left alone when it already says the same.
- */
-function writeDaprSecrets(): void {
-  const file = join(RUN_DIR, "dapr-secrets.json");
-  const dsn = `${INFRA.dbUser}:${INFRA.dbPassword}@tcp(127.0.0.1:${INFRA.mariadbPort})/?allowNativePasswords=true&parseTime=true`;
-  const content = JSON.stringify({ "mysql-connection": dsn });
-  if (existsSync(file) && readFileSync(file, "utf8") === content) return;
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, content, { mode: 0o600 });
-  renameSync(tmp, file);
-}
-
 /** Starts a real daprd for `s` (unless running) and waits until its API answers. */
 export async function startSidecar(s: ServiceSpec): Promise<void> {
   if (!isRunning(`${s.name}-daprd`)) {
-    writeDaprSecrets();
     const secrets = localSecrets();
     launch(`${s.name}-daprd`, daprd(), daprdArgs(s), {
       PATH: process.env.PATH ?? "",
