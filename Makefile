@@ -3,14 +3,14 @@ SHELL := /bin/bash
 DEVSTACK := node packages/devstack/dist/cli.js
 
 help: ## List the targets
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
 
 run: ## Run everything locally: the stack, every service with its sidecar; prints the URLs (Ctrl-C stops)
 	@scripts/bootstrap.sh
 	@scripts/infra.sh up
 	@$(DEVSTACK) run
 
-test: ## Run all tests (unit + integration on the real stack); ends with "N passed, N failed"
+test: ## Run all tests (unit, integration on the real stack, the real cluster); ends with "N passed, N failed"
 	@scripts/test.sh
 
 test-unit: ## Run the unit tests only (no servers)
@@ -37,6 +37,22 @@ services-up: ## Start the services and their sidecars in the background
 services-down: ## Stop the services and their sidecars
 	@$(DEVSTACK) stop
 
+k8s-up: ## Build (cached) and start a single-node Kubernetes on this machine; gateway on 127.0.0.1:18080
+	@scripts/install-k8s.sh
+	@scripts/k8s.sh up
+
+k8s-deploy: ## Install Dapr's control plane and the chart (values-kind) into it; waits until every pod is Ready
+	@scripts/k8s-deploy.sh
+
+k8s-down: ## Tear the cluster down completely (processes, mounts, network namespace)
+	@scripts/k8s.sh down
+
+k8s-status: ## Show the cluster's processes and nodes
+	@scripts/k8s.sh status
+
+test-k8s: ## Run only the cluster tests (install, booking, upgrade, uninstall) on a fresh cluster
+	@scripts/bootstrap.sh && scripts/k8s.sh up && { npx jest --runInBand --selectProjects k8s; s=$$?; scripts/k8s.sh down; exit $$s; }
+
 bench: ## Sale-opening load on the running stack (seat-map reads, hold storm); writes .run/bench.json
 	@npx tsc -b tools/bench && node tools/bench/dist/main.js
 
@@ -46,4 +62,4 @@ token: ## Print a local admin access token for the gateway
 clean: ## Remove build output and local state (.run)
 	@scripts/infra.sh down; npx tsc -b --clean; rm -rf .run .tsbuild
 
-.PHONY: help run test test-unit build install infra-up infra-down infra-status services-up services-down bench token clean
+.PHONY: help run test test-unit build install infra-up infra-down infra-status services-up services-down k8s-up k8s-deploy k8s-down k8s-status test-k8s bench token clean

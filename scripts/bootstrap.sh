@@ -18,3 +18,4 @@ log "type-checking and building (tsc -b)"
 npx tsc -b
 "$ROOT/scripts/install-infra.sh"
 "$ROOT/scripts/install-k8s-tools.sh"
+"$ROOT/scripts/install-k8s.sh"

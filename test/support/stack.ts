@@ -11,22 +11,25 @@ export interface Reply<T = any> {
   body: T;
 }
 
-export async function api<T = any>(
-  method: string,
-  path: string,
-  options: { body?: unknown; rawBody?: string; token?: string; headers?: Record<string, string> } = {},
-): Promise<Reply<T>> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined && !headers["content-type"]) headers["content-type"] = "application/json";
-  const res = await fetch(GATEWAY + path, {
-    method,
-    headers,
-    body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+export type ApiOptions = { body?: unknown; rawBody?: string; token?: string; headers?: Record<string, string> };
+
+/** A client of the public API at `base` (the local gateway, or a cluster's). */
+export function apiAt(base: string) {
+  return async function api<T = any>(method: string, path: string, options: ApiOptions = {}): Promise<Reply<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined && !headers["content-type"]) headers["content-type"] = "application/json";
+    const res = await fetch(base + path, {
+      method,
+      headers,
+      body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+  };
 }
+
+export const api = apiAt(GATEWAY);
 
 export const adminToken = () => signToken(randomUUID(), "admin");
 export const userToken = () => signToken(randomUUID(), "user");

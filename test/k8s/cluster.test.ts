@@ -1,0 +1,159 @@
+import { randomUUID } from "node:crypto";
+import { eventually } from "../support/stack";
+import { api, kubectl, NAMESPACE, pods, run, serviceGet, tail, ZIPKIN } from "./support";
+
+/**
+ * The system on a real single-node Kubernetes built on this machine (scripts/k8s.sh, started by
+ * scripts/test.sh): installed by Helm the way a user installs it (scripts/k8s-deploy.sh), every
+ * pod Ready with its sidecar in a Pod Security `restricted` namespace, a booking and a cancellation
+ * through the gateway's Service with everything that follows them, the trace in Zipkin, an
+ * upgrade to the production values, and `helm uninstall` leaving nothing behind. The tests run
+ * in order: each builds on the release the previous one left.
+ */
+const DAPR_APPS = ["concert", "dataplatform", "gateway", "mypage", "notification", "queue", "ranking", "reservation", "seat", "user", "wallet"];
+const MINUTE = 60_000;
+
+function deploy(...args: string[]) {
+  const r = run("scripts/k8s-deploy.sh", args, 25 * MINUTE);
+  if (r.status !== 0) throw new Error(`scripts/k8s-deploy.sh ${args.join(" ")} failed:\n${tail(r.output)}`);
+  return r.output;
+}
+
+function expectEveryPodReadyWithItsSidecar() {
+  const all = pods(NAMESPACE);
+  expect(all.filter((p) => !p.ready).map((p) => p.name)).toEqual([]);
+  const withSidecar = all.filter((p) => p.containers.some((c) => c.name === "daprd" && c.ready)).map((p) => p.app);
+  expect([...new Set(withSidecar)].sort()).toEqual(DAPR_APPS);
+  expect(pods("dapr-system").filter((p) => !p.ready).map((p) => p.name)).toEqual([]);
+}
+
+const booked: { concertId?: string; traceId?: string } = {};
+
+describe("the system on a single-node Kubernetes", () => {
+  it("installs with Helm and the kind values: every pod Ready, every service with its Dapr sidecar", () => {
+    const output = deploy();
+    expect(output).toContain("every pod Ready");
+    expect(kubectl("get", "namespace", NAMESPACE).metadata.labels).toMatchObject({ "pod-security.kubernetes.io/enforce": "restricted" });
+    expectEveryPodReadyWithItsSidecar();
+    // The app containers hold no Kubernetes API token: the Dapr operator resolves secrets.
+    const spec = kubectl("get", "deployment", "wallet", "-n", NAMESPACE).spec.template.spec;
+    expect(spec.automountServiceAccountToken).toBe(false);
+  }, 30 * MINUTE);
+
+  it("books and cancels through the gateway's Service, and everything that follows the booking arrives", async () => {
+    const admin = await api("POST", "/api/auth/login", { body: { email: "admin@concert.local", password: "kind-admin-password" } });
+    expect(admin.status).toBe(200);
+    const adminToken = admin.body.accessToken as string;
+    const concert = await api("POST", "/api/admin/concerts", { token: adminToken, body: { title: `Cluster ${randomUUID().slice(0, 8)}`, venue: "KSPO Dome" } });
+    expect(concert.status).toBe(201);
+    const schedule = await api("POST", `/api/admin/concerts/${concert.body.id}/schedules`, {
+      token: adminToken,
+      body: { startsAt: "2031-03-01T19:00:00+09:00", bookingOpensAt: new Date(Date.now() - MINUTE).toISOString(), sections: [{ name: "VIP", rows: 1, seatsPerRow: 4, price: 150_000 }] },
+    });
+    expect(schedule.status).toBe(201);
+    booked.concertId = concert.body.id;
+    booked.traceId = schedule.headers.get("x-trace-id") ?? undefined;
+
+    const email = `fan-${randomUUID().slice(0, 8)}@example.com`;
+    expect((await api("POST", "/api/users", { body: { email, password: "correct horse battery", name: "Fan" } })).status).toBe(201);
+    const login = await api("POST", "/api/auth/login", { body: { email, password: "correct horse battery" } });
+    expect(login.status).toBe(200);
+    const token = login.body.accessToken as string;
+
+    const joined = await api("POST", "/api/queue/tokens", { token, body: { concertId: concert.body.id } });
+    expect(joined.status).toBe(201);
+    const gate = { token, headers: { "x-queue-token": joined.body.token as string } };
+    await eventually(async () => {
+      const r = await api("GET", `/api/queue/tokens/current?concertId=${concert.body.id}`, { token });
+      return r.body?.status === "ACTIVE" ? true : undefined;
+    }, MINUTE, "admission from the queue");
+    const map = await eventually(async () => {
+      const r = await api("GET", `/api/schedules/${schedule.body.id}/seats`, gate);
+      return r.status === 200 && r.body.total === 4 ? r.body : undefined;
+    }, 2 * MINUTE, "the seat map built from ScheduleCreated through Kafka");
+    expect(map.available).toBe(4);
+
+    expect((await api("POST", "/api/me/wallet/charges", { token, body: { amount: 500_000 }, headers: { "idempotency-key": randomUUID() } })).status).toBe(201);
+    const held = await api("POST", "/api/reservations", { ...gate, body: { scheduleId: schedule.body.id, seatNumbers: ["VIP-1-1", "VIP-1-2"] } });
+    expect(held.status).toBe(201);
+    expect(held.body).toMatchObject({ status: "PENDING_PAYMENT", amount: 300_000 });
+    const id = held.body.reservationId as string;
+
+    const paid = await api("POST", `/api/reservations/${id}/payment`, { token, headers: { "idempotency-key": randomUUID() } });
+    expect([200, 202]).toContain(paid.status);
+    await eventually(async () => ((await api("GET", `/api/reservations/${id}`, { token })).body?.status === "CONFIRMED" ? true : undefined), MINUTE, "CONFIRMED");
+    expect((await api("GET", "/api/me/wallet", { token })).body.balance).toBe(200_000);
+
+    const myPage = async (status: string) =>
+      eventually(async () => {
+        const items = (await api("GET", "/api/me/reservations", { token })).body.items as Array<{ reservationId: string; status: string }>;
+        return items.find((r) => r.reservationId === id && r.status === status);
+      }, 2 * MINUTE, `my page showing ${status}`);
+    const notice = async (kind: string) =>
+      eventually(async () => {
+        const items = (await api("GET", "/api/me/notifications", { token })).body.items as Array<{ reservationId: string; kind: string }>;
+        return items.find((n) => n.reservationId === id && n.kind === kind);
+      }, 2 * MINUTE, `a ${kind} notice`);
+    const delivered = async (key: string) =>
+      eventually(async () => (serviceGet<{ keys: string[] }>("mock-dataplatform", 4080, "/admin/received").keys.includes(key) ? true : undefined), 2 * MINUTE, `${key} at the data platform`);
+    await myPage("CONFIRMED");
+    await notice("confirmed");
+    await delivered(`${id}:completed`);
+
+    const cancelled = await api("DELETE", `/api/reservations/${id}`, { token });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: "CANCELLED", refundedAmount: 300_000 });
+    expect((await api("GET", "/api/me/wallet", { token })).body.balance).toBe(500_000);
+    await myPage("CANCELLED");
+    await notice("cancelled");
+    await delivered(`${id}:cancelled`);
+    const after = await api("GET", `/api/schedules/${schedule.body.id}/seats`, gate);
+    expect(after.status === 200 ? after.body.available : 4).toBe(4);
+  }, 10 * MINUTE);
+
+  it("records the schedule's trace in Zipkin across gateway, concert and, through Kafka, seat", async () => {
+    expect(booked.traceId).toMatch(/^[0-9a-f]{32}$/);
+    const names = await eventually(async () => {
+      const res = await fetch(`${ZIPKIN}/api/v2/trace/${booked.traceId}`);
+      if (!res.ok) return undefined;
+      const spans = (await res.json()) as Array<{ localEndpoint?: { serviceName?: string } }>;
+      const set = new Set(spans.map((s) => s.localEndpoint?.serviceName));
+      return ["gateway", "concert", "seat"].every((n) => set.has(n)) ? set : undefined;
+    }, MINUTE, "spans of gateway, concert and seat");
+    expect([...names]).toEqual(expect.arrayContaining(["gateway", "concert", "seat"]));
+  });
+
+  it("upgrades to the production values (its managed dependencies pointed at the in-cluster ones) and keeps serving", async () => {
+    const secret = run("kubectl", ["-n", NAMESPACE, "create", "secret", "generic", "concert-booking-production",
+      "--from-literal=jwt-secret=production-shaped-jwt-secret-0123456789",
+      "--from-literal=db-password=concert-dev",
+      "--from-literal=mysql-connection=concert:concert-dev@tcp(mysql:3306)/?allowNativePasswords=true&parseTime=true",
+      "--from-literal=kafka-password=unused-without-sasl"]);
+    expect(secret).toMatchObject({ status: 0 });
+    deploy("-f", "charts/concert-booking/values-production.yaml", "-f", "deploy/k8s/production-here.yaml");
+    expectEveryPodReadyWithItsSidecar();
+    expect(kubectl("get", "configurations.dapr.io", "daprconfig", "-n", NAMESPACE).spec.tracing.samplingRate).toBe("0.1");
+    expect(kubectl("get", "hpa", "-n", NAMESPACE).items.map((h: { metadata: { name: string } }) => h.metadata.name).sort()).toEqual(DAPR_APPS);
+    // The data written before the upgrade is still served, through the new pods.
+    const concerts = await eventually(async () => {
+      const r = await api("GET", "/api/concerts");
+      return r.status === 200 ? (r.body.items as Array<{ id: string }>) : undefined;
+    }, 2 * MINUTE, "the concert list after the upgrade");
+    expect(concerts.map((c) => c.id)).toContain(booked.concertId);
+  }, 30 * MINUTE);
+
+  it("helm uninstall leaves nothing of the release behind", async () => {
+    deploy("uninstall");
+    expect(run("kubectl", ["-n", NAMESPACE, "delete", "secret", "concert-booking-production"]).status).toBe(0);
+    const kinds = run("kubectl", ["api-resources", "--verbs=list", "--namespaced", "-o", "name"]).output.split("\n").filter((k) => k && !k.startsWith("events"));
+    const leftovers = () => {
+      const left = run("kubectl", ["-n", NAMESPACE, "get", kinds.join(","), "-o", "name"]);
+      if (left.status !== 0) throw new Error(left.output);
+      return left.output.split("\n").filter(Boolean).sort();
+    };
+    const empty = ["configmap/kube-root-ca.crt", "serviceaccount/default"];
+    // Pods terminate after their Deployments are gone; nothing else may stay.
+    await eventually(async () => (leftovers().join() === empty.join() ? true : undefined), 3 * MINUTE, "an empty namespace").catch(() => undefined);
+    expect(leftovers()).toEqual(empty);
+  }, 10 * MINUTE);
+});
