@@ -32,3 +32,44 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- printf "%s:%s" $repo $root.Values.image.tag -}}
 {{- end -}}
 {{- end }}
+
+{{/* A service container's environment (the app and its migration init container). Call with (list $ name svc). */}}
+{{- define "cb.env" -}}
+{{- $root := index . 0 -}}
+{{- $name := index . 1 -}}
+{{- $svc := index . 2 -}}
+- { name: PORT, value: {{ $svc.port | quote }} }
+- { name: HOST, value: "0.0.0.0" }
+- { name: LOG_LEVEL, value: "info" }
+- { name: PUBSUB_NAME, value: {{ $root.Values.dapr.pubsub | quote }} }
+{{- if $svc.dapr }}
+- { name: DAPR_HTTP_PORT, value: "3500" }
+- { name: DAPR_GRPC_PORT, value: "50001" }
+- name: APP_API_TOKEN
+  valueFrom: { secretKeyRef: { name: {{ printf "%s-app-api-token" $root.Release.Name }}, key: token } }
+- name: DAPR_API_TOKEN
+  valueFrom: { secretKeyRef: { name: {{ printf "%s-dapr-api-token" $root.Release.Name }}, key: token } }
+{{- end }}
+{{- if $svc.database }}
+- { name: DB_HOST, value: {{ $root.Values.infra.mysql.host | quote }} }
+- { name: DB_PORT, value: {{ $root.Values.infra.mysql.port | quote }} }
+- { name: DB_USER, value: {{ $root.Values.infra.mysql.user | quote }} }
+- { name: DB_NAME, value: {{ $name | replace "-" "_" | quote }} }
+- { name: MIGRATE_ON_START, value: "false" }
+- name: DB_PASSWORD
+  valueFrom: { secretKeyRef: { name: {{ include "cb.secretName" $root }}, key: db-password } }
+{{- end }}
+{{- if has $name (list "gateway" "user") }}
+- name: JWT_SECRET
+  valueFrom: { secretKeyRef: { name: {{ include "cb.secretName" $root }}, key: jwt-secret } }
+{{- end }}
+{{- if eq $name "queue" }}
+- { name: REDIS_URL, value: {{ $root.Values.infra.redisUrl | quote }} }
+{{- end }}
+{{- if eq $name "dataplatform" }}
+- { name: DATA_PLATFORM_URL, value: {{ $root.Values.infra.dataPlatformUrl | quote }} }
+{{- end }}
+{{- range $k, $v := $svc.env }}
+- { name: {{ $k }}, value: {{ $v | quote }} }
+{{- end }}
+{{- end }}

@@ -14,6 +14,8 @@ const flag = z.enum(["true", "false"]).transform((v) => v === "true");
 /** What every service reads: its HTTP port, logging and its Dapr sidecar. */
 export const serviceEnv = {
   PORT: port,
+  /** Address the HTTP server binds: loopback locally (the sidecar is beside it), 0.0.0.0 in a pod. */
+  HOST: z.string().min(1).default("127.0.0.1"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DAPR_HOST: z.string().default("127.0.0.1"),
   DAPR_HTTP_PORT: port.default(3500),

@@ -131,16 +131,16 @@ export function createApp(options: AppOptions): Koa & { shuttingDown: boolean } 
  */
 export function serve(
   app: Koa & { shuttingDown: boolean },
-  config: ServiceConfig & { HOST?: string },
+  config: ServiceConfig,
   log: Logger,
   onShutdown: Array<() => Promise<unknown>> = [],
 ): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(config.PORT, config.HOST ?? "127.0.0.1");
+    const server = app.listen(config.PORT, config.HOST);
     server.keepAliveTimeout = 65_000;
     server.once("error", reject);
     server.once("listening", () => {
-      log.info({ port: config.PORT }, "listening");
+      log.info({ host: config.HOST, port: config.PORT }, "listening");
       resolve(server);
     });
     let stopping = false;

@@ -7,7 +7,6 @@ export const loadGatewayConfig = (env = process.env) =>
     {
       ...serviceEnv,
       PORT: serviceEnv.PORT.default(8080),
-      HOST: z.string().default("127.0.0.1"),
       /** HS256 key shared with the user service, which issues the tokens. */
       JWT_SECRET: z.string().min(32, "must be at least 32 characters"),
       JWT_ISSUER: z.string().default("concert-booking"),
