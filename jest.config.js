@@ -4,6 +4,8 @@ const transform = {
 };
 const common = {
   rootDir: __dirname,
+  // Only the source trees: .run/ holds the local cluster's container filesystems.
+  roots: ["<rootDir>/packages", "<rootDir>/services", "<rootDir>/test"],
   testEnvironment: "node",
   testEnvironmentOptions: { globalsCleanup: "off" },
   transform,
