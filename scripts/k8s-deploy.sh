@@ -33,12 +33,17 @@ log "Dapr $DAPR_VERSION control plane (namespace dapr-system)"
 # Images from the same patched build as the local sidecars (scripts/install-dapr.sh). The
 # scheduler and placement keep their state in memory: this single node has no volume provisioner.
 # Sidecars drop every capability, so a Pod Security `restricted` namespace admits injected pods.
+# A pod is never created without its sidecar: when the injector does not answer in time (a busy
+# node), admission fails and the ReplicaSet retries, instead of Dapr's default of starting the
+# pod bare (which then never becomes Ready). Dapr's own and the system namespaces are exempt.
 "$HELM" upgrade --install dapr "$CACHE/k8s-tools/dapr-chart" -n dapr-system --create-namespace \
   --set global.registry="$DAPR_REGISTRY" --set global.tag="$DAPR_VERSION" \
   --set global.logAsJson=true \
   --set dapr_scheduler.cluster.inMemoryStorage=true \
   --set dapr_placement.cluster.forceInMemoryLog=true \
   --set dapr_sidecar_injector.sidecarDropALLCapabilities=true \
+  --set dapr_sidecar_injector.webhookFailurePolicy=Fail \
+  --set-json 'dapr_sidecar_injector.namespaceSelector={"matchExpressions":[{"key":"kubernetes.io/metadata.name","operator":"NotIn","values":["dapr-system","kube-system"]}]}' \
   --wait --timeout 5m
 
 log "concert-booking (namespace $NAMESPACE)"

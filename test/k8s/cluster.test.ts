@@ -145,11 +145,11 @@ describe("the system on a single-node Kubernetes", () => {
   it("helm uninstall leaves nothing of the release behind", async () => {
     deploy("uninstall");
     expect(run("kubectl", ["-n", NAMESPACE, "delete", "secret", "concert-booking-production"]).status).toBe(0);
-    const kinds = run("kubectl", ["api-resources", "--verbs=list", "--namespaced", "-o", "name"]).output.split("\n").filter((k) => k && !k.startsWith("events"));
+    const kinds = run("kubectl", ["api-resources", "--verbs=list", "--namespaced", "-o", "name"]).stdout.split("\n").filter((k) => k && !k.startsWith("events") && k !== "endpoints");
     const leftovers = () => {
       const left = run("kubectl", ["-n", NAMESPACE, "get", kinds.join(","), "-o", "name"]);
       if (left.status !== 0) throw new Error(left.output);
-      return left.output.split("\n").filter(Boolean).sort();
+      return left.stdout.split("\n").filter(Boolean).sort();
     };
     const empty = ["configmap/kube-root-ca.crt", "serviceaccount/default"];
     // Pods terminate after their Deployments are gone; nothing else may stay.

@@ -22,19 +22,22 @@ const clusterEnv: NodeJS.ProcessEnv = (() => {
 
 export interface Run {
   status: number | null;
+  /** What it printed on stdout. */
+  stdout: string;
+  /** stdout and stderr, for failure messages. */
   output: string;
 }
 
 /** Runs a project script or a cluster tool; never throws, returns its exit status and output. */
 export function run(cmd: string, args: string[], timeoutMs = 600_000): Run {
   const r = spawnSync(cmd, args, { cwd: ROOT, env: clusterEnv, encoding: "utf8", timeout: timeoutMs, maxBuffer: 64 << 20 });
-  return { status: r.status, output: `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}` };
+  return { status: r.status, stdout: r.stdout ?? "", output: `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}` };
 }
 
 export function kubectl<T = any>(...args: string[]): T {
   const r = run("kubectl", [...args, "-o", "json"], 60_000);
   if (r.status !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.output}`);
-  return JSON.parse(r.output) as T;
+  return JSON.parse(r.stdout) as T;
 }
 
 /** The last lines of a long output, for a failure message that fits on a screen. */
@@ -59,5 +62,5 @@ export function pods(namespace: string) {
 export function serviceGet<T = any>(service: string, port: number, path: string): T {
   const r = run("kubectl", ["get", "--raw", `/api/v1/namespaces/${NAMESPACE}/services/${service}:${port}/proxy${path}`], 30_000);
   if (r.status !== 0) throw new Error(`proxy to ${service}${path}: ${r.output}`);
-  return JSON.parse(r.output) as T;
+  return JSON.parse(r.stdout) as T;
 }
