@@ -1,12 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { RUN_DIR, serviceSpec, signToken } from "@concert/devstack";
+import { INFRA, RUN_DIR, serviceSpec, signToken } from "@concert/devstack";
 import autocannon from "autocannon";
+import { createConnection } from "mysql2/promise";
 
 /**
  * A sale opening on the local stack, measured through the gateway: many admitted users read the
- * seat map, then all try to hold overlapping seats at once. Bounded in time and count; loopback
+ * seat map, then all try to hold overlapping seats at once. Then it waits (bounded) until every
+ * won hold's ReservationCreated, which leaves through Dapr's transactional outbox, has reached
+ * my page: how fast reservation events drain after a burst. Bounded in time and count; loopback
  * only. Prints throughput and latency, and checks that no seat went to two reservations.
  * Usage: make bench (the stack and services must be running: make run, or make infra-up services-up).
  */
@@ -78,6 +81,37 @@ const summary = (r: autocannon.Result) => ({
   statuses: { "2xx": r["2xx"], "4xx": r["4xx"], "5xx": r["5xx"], errors: r.errors, timeouts: r.timeouts },
 });
 
+/**
+ * Waits until my page has the PENDING_PAYMENT step (from ReservationCreated, published by Dapr's
+ * outbox) of `expected` reservations of the schedule, or 180 s pass.
+ */
+async function drain(scheduleId: string, expected: number, burstStarted: number) {
+  const db = await createConnection({ host: "127.0.0.1", port: INFRA.mariadbPort, user: INFRA.dbUser, password: INFRA.dbPassword, database: "mypage" });
+  const deadline = Date.now() + 180_000;
+  let delivered = 0;
+  try {
+    for (;;) {
+      const [rows] = (await db.query(
+        "SELECT COUNT(*) AS n FROM reservation_timeline t JOIN my_reservations r USING (reservation_id) WHERE r.schedule_id = ? AND t.step = 'PENDING_PAYMENT'",
+        [scheduleId],
+      )) as unknown as [Array<{ n: number }>];
+      delivered = Number(rows[0]!.n);
+      if (delivered >= expected || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    await db.end();
+  }
+  const allVisible = Date.now();
+  return {
+    expected,
+    delivered,
+    // From the end of the burst until the last event was visible.
+    lastVisibleAfterBurstMs: Math.max(0, allVisible - burstStarted - SECONDS * 1000),
+    eventsPerSecondOverall: Math.round((delivered / ((allVisible - burstStarted) / 1000)) * 10) / 10,
+  };
+}
+
 async function main() {
   const { schedule, users } = await setUp();
   let i = 0;
@@ -100,6 +134,7 @@ async function main() {
   });
 
   // Everyone goes for the front rows: two adjacent seats among the first 200.
+  const stormStarted = Date.now();
   const holds = await run({
     url: GATEWAY,
     connections: CONNECTIONS,
@@ -122,14 +157,17 @@ async function main() {
     ],
   });
 
+  const events = await drain(schedule.id, holds["2xx"], stormStarted);
+
   const map = (await call("GET", `/api/schedules/${schedule.id}/seats`, users[0]!.token, undefined, { "x-queue-token": users[0]!.queueToken })).body;
   const result = {
     at: new Date().toISOString(),
     setup: { users: USERS, seats: ROWS * PER_ROW, connections: CONNECTIONS, seconds: SECONDS },
     seatMapReads: summary(reads),
     holdStorm: summary(holds),
+    reservationEvents: events,
     inventory: { total: map.total, available: map.available, held: map.held, reserved: map.reserved },
-    consistent: map.available + map.held + map.reserved === map.total && map.held <= 2 * holds["2xx"],
+    consistent: map.available + map.held + map.reserved === map.total && map.held <= 2 * holds["2xx"] && events.delivered === events.expected,
   };
   writeFileSync(join(RUN_DIR, "bench.json"), JSON.stringify(result, null, 2));
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
