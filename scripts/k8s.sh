@@ -589,12 +589,14 @@ cmd_down() {
   log "down in $((SECONDS - t0))s"
 }
 
+# Prints each process; exits 0 only when every one of them is running.
 cmd_status() {
-  local p
+  local p up=0
   for p in "${PROCS[@]}"; do
-    if alive "$p"; then printf '%-24s running (pid %s)\n' "$p" "$(cat "$(pidf "$p")")"; else printf '%-24s stopped\n' "$p"; fi
+    if alive "$p"; then printf '%-24s running (pid %s)\n' "$p" "$(cat "$(pidf "$p")")"; else printf '%-24s stopped\n' "$p"; up=1; fi
   done
   if alive kube-apiserver; then kc get nodes -o wide 2>&1 || true; fi
+  return "$up"
 }
 
 cmd_import() {
