@@ -50,6 +50,9 @@ k8s-down: ## Tear the cluster down completely (processes, mounts, network namesp
 k8s-status: ## Show the cluster's processes and nodes
 	@scripts/k8s.sh status
 
+skaffold: ## Build skaffold from source (for the local-cluster profile: render and deploy; see docs/deployment.md)
+	@scripts/install-k8s-tools.sh --skaffold
+
 test-k8s: ## Run only the cluster tests (install, booking, upgrade, uninstall) on a fresh cluster
 	@scripts/bootstrap.sh && scripts/k8s.sh up && { npx jest --runInBand --selectProjects k8s; s=$$?; scripts/k8s.sh down; exit $$s; }
 
@@ -62,4 +65,4 @@ token: ## Print a local admin access token for the gateway
 clean: ## Remove build output and local state (.run)
 	@scripts/infra.sh down; npx tsc -b --clean; rm -rf .run .tsbuild
 
-.PHONY: help run test test-unit build install infra-up infra-down infra-status services-up services-down k8s-up k8s-deploy k8s-down k8s-status test-k8s bench token clean
+.PHONY: help run test test-unit build install infra-up infra-down infra-status services-up services-down k8s-up k8s-deploy k8s-down k8s-status skaffold test-k8s bench token clean

@@ -29,8 +29,12 @@ go_tool() {
 
 go_tool helm "$HELM_VERSION" "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION" "-X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION"
 go_tool kubectl-validate "$KUBECTL_VALIDATE_VERSION" "sigs.k8s.io/kubectl-validate@v$KUBECTL_VALIDATE_VERSION"
-# skaffold's go.mod has replace directives (go install pkg@version refuses them): built inside its module.
-(cd "$(module_dir "github.com/GoogleContainerTools/skaffold/v2@v$SKAFFOLD_VERSION")" && go_tool skaffold "$SKAFFOLD_VERSION" ./cmd/skaffold "-X github.com/GoogleContainerTools/skaffold/v2/pkg/skaffold/version.version=v$SKAFFOLD_VERSION")
+# skaffold itself only with --skaffold (make skaffold): nothing in the tests runs it, and it costs
+# ~6 minutes of a cold build. Its go.mod has replace directives (go install pkg@version refuses
+# them): built inside its module.
+if [[ "${1:-}" == "--skaffold" ]]; then
+  (cd "$(module_dir "github.com/GoogleContainerTools/skaffold/v2@v$SKAFFOLD_VERSION")" && go_tool skaffold "$SKAFFOLD_VERSION" ./cmd/skaffold "-X github.com/GoogleContainerTools/skaffold/v2/pkg/skaffold/version.version=v$SKAFFOLD_VERSION")
+fi
 
 crds="$out/dapr-crds-$DAPR_VERSION"
 if [[ ! -f "$crds/.complete" ]]; then
