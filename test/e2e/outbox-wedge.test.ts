@@ -1,8 +1,6 @@
-import { CommunicationProtocolEnum, DaprClient } from "@dapr/dapr";
-import { localSecrets, serviceSpec } from "@concert/devstack";
 import { randomUUID } from "node:crypto";
 import { reserve } from "../support/booking";
-import { admittedShopper, api, createConcertWithSchedule, eventually, seatMap } from "../support/stack";
+import { admittedShopper, api, createConcertWithSchedule, eventually, seatMap, sidecarOf } from "../support/stack";
 
 /**
  * Dapr's outbox announces a state transaction on an internal topic before running it; a
@@ -34,12 +32,7 @@ function keyPerPartition(): string[] {
 
 describe("Dapr's transactional outbox", () => {
   it("discards an announced transaction that never committed, and the reservation events behind it still flow", async () => {
-    const dapr = new DaprClient({
-      daprHost: "127.0.0.1",
-      daprPort: String(serviceSpec("concert").daprHttpPort),
-      communicationProtocol: CommunicationProtocolEnum.HTTP,
-      daprApiToken: localSecrets().daprApiToken,
-    });
+    const dapr = sidecarOf("concert");
     // An announcement on every partition whose state was never written (the id is the state key).
     for (const partitionKey of keyPerPartition()) {
       const res = await dapr.pubsub.publish("pubsub", INTERNAL_TOPIC, { reservationId: randomUUID() }, {

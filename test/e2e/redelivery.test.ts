@@ -1,8 +1,7 @@
-import { CommunicationProtocolEnum, DaprClient } from "@dapr/dapr";
+import type { DaprClient } from "@dapr/dapr";
 import { ScheduleCreated } from "@concert/contracts";
-import { localSecrets, serviceSpec } from "@concert/devstack";
 import { randomUUID } from "node:crypto";
-import { closePools, eventually, internal, sql } from "../support/stack";
+import { closePools, eventually, internal, sidecarOf, sql } from "../support/stack";
 
 afterAll(closePools);
 
@@ -24,12 +23,7 @@ async function publish(dapr: DaprClient, eventId: string, scheduleId: string, pa
 
 describe("idempotent consumers", () => {
   it("applies a redelivered event once: the second delivery of an event id changes nothing", async () => {
-    const dapr = new DaprClient({
-      daprHost: "127.0.0.1",
-      daprPort: String(serviceSpec("concert").daprHttpPort),
-      communicationProtocol: CommunicationProtocolEnum.HTTP,
-      daprApiToken: localSecrets().daprApiToken,
-    });
+    const dapr = sidecarOf("concert");
     const eventId = randomUUID();
     const key = randomUUID(); // one partition: the three messages are consumed in order
     const [first, replay, sentinel] = [randomUUID(), randomUUID(), randomUUID()];

@@ -1,4 +1,5 @@
 import { INFRA, localSecrets, serviceSpec, signToken } from "@concert/devstack";
+import { CommunicationProtocolEnum, DaprClient } from "@dapr/dapr";
 import { randomUUID } from "node:crypto";
 import { createPool, type Pool, type RowDataPacket } from "mysql2/promise";
 
@@ -30,6 +31,15 @@ export function apiAt(base: string) {
 }
 
 export const api = apiAt(GATEWAY);
+
+/** A Dapr client of `app`'s real sidecar, as that app (to publish what only a service would). */
+export const sidecarOf = (app: string) =>
+  new DaprClient({
+    daprHost: "127.0.0.1",
+    daprPort: String(serviceSpec(app).daprHttpPort),
+    communicationProtocol: CommunicationProtocolEnum.HTTP,
+    daprApiToken: localSecrets().daprApiToken,
+  });
 
 export const adminToken = () => signToken(randomUUID(), "admin");
 export const userToken = () => signToken(randomUUID(), "user");
