@@ -10,10 +10,19 @@ export async function readyToBook(balance: number, seats = 6, price = 10_000) {
   return { concert, schedule, shopper };
 }
 
-export async function charge(s: Shopper, amount: number, key?: string) {
-  const r = await api("POST", "/api/me/wallet/charges", { token: s.token, body: { amount }, headers: key ? { "idempotency-key": key } : {} });
-  if (r.status !== 201) throw new Error(`charge: ${r.status} ${JSON.stringify(r.body)}`);
-  return r;
+/**
+ * Tops up points as a client should: with an Idempotency-Key, and again with the same key after
+ * a 503's Retry-After (the gateway's wallet breaker may still be open after a test that stopped
+ * the wallet), at most 30 s; the key makes a retry one charge.
+ */
+export async function charge(s: Shopper, amount: number, key: string = randomUUID()) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const r = await api("POST", "/api/me/wallet/charges", { token: s.token, body: { amount }, headers: { "idempotency-key": key } });
+    if (r.status === 201) return r;
+    if (r.status !== 503 || Date.now() > deadline) throw new Error(`charge: ${r.status} ${JSON.stringify(r.body)}`);
+    await new Promise((res) => setTimeout(res, 1_000 * Number(r.headers.get("retry-after") ?? r.body?.retryAfter ?? 1)));
+  }
 }
 
 export const reserve = (s: Shopper, scheduleId: string, seatNumbers: string[]) =>
