@@ -53,20 +53,15 @@ pidf() { echo "$K/pids/$1.pid"; }
 pid_alive() { kill -0 "$1" 2>/dev/null && [[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]]; }
 alive() { local f; f=$(pidf "$1"); [[ -f $f ]] && pid_alive "$(cat "$f")"; }
 
-# start NAME CMD...: starts CMD inside the netns, detached in its own session.
-start() {
-  local name=$1; shift
-  mkdir -p "$LOG_DIR" "$K/pids"
-  setsid nsenter --net="$NETNS_PATH" "$@" >"$(logf "$name")" 2>&1 </dev/null &
-  echo $! >"$(pidf "$name")"
-}
-# start_host NAME CMD...: same, on the host's network.
+# start_host NAME CMD...: starts CMD on the host's network, detached in its own session.
 start_host() {
   local name=$1; shift
   mkdir -p "$LOG_DIR" "$K/pids"
   setsid "$@" >"$(logf "$name")" 2>&1 </dev/null &
   echo $! >"$(pidf "$name")"
 }
+# start NAME CMD...: the same, inside the cluster's network namespace.
+start() { local name=$1; shift; start_host "$name" nsenter --net="$NETNS_PATH" "$@"; }
 
 # kill_pid PID [TIMEOUT_TENTHS]: TERM its process group (and it), then KILL.
 kill_pid() {
