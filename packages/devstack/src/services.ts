@@ -56,7 +56,7 @@ export const SERVICES: ServiceSpec[] = [
   }),
   spec("queue", 4, {
     database: false,
-    env: () => ({ REDIS_URL: INFRA.redisUrl, QUEUE_TICK_MS: "200", QUEUE_ACTIVE_CAPACITY: "100", QUEUE_ADMISSION_PER_SECOND: "50" }),
+    env: () => ({ REDIS_URL: INFRA.redisUrl, QUEUE_TICK_MS: "200", QUEUE_ACTIVE_CAPACITY: "1000", QUEUE_ADMISSION_PER_SECOND: "200" }),
   }),
   spec("wallet", 5),
   spec("reservation", 6, {

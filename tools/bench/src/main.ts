@@ -1,221 +1,451 @@
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { INFRA, RUN_DIR, serviceSpec, signToken } from "@concert/devstack";
-import autocannon from "autocannon";
+import { checkInvariants, INFRA, localSecrets, MOCK_DATAPLATFORM_URL, RUN_DIR, serviceSpec, signToken } from "@concert/devstack";
+import { Redis } from "ioredis";
 import { createConnection } from "mysql2/promise";
+import { eachLimit, load, type PhaseResult, pct, type Prepared } from "./load";
 
 /**
- * A sale opening on the local stack, measured through the gateway: many admitted users read the
- * seat map, make a burst of reservations for distinct seats (and measure how late each one's
- * ReservationCreated, through Dapr's transactional outbox, reaches my page), then all try to
- * hold overlapping seats at once. Bounded in time and count; loopback only. Prints throughput
- * and latency, and checks that no seat went to two reservations.
- * Usage: make bench (the stack and services must be running: make run, or make infra-up services-up).
+ * A sale opening on the local stack, end to end through the public gateway (BENCH.md has the
+ * latest table): fans join the queue and are admitted, read the seat map, hold distinct seats,
+ * fight over a few front-row seats, pay, and every downstream effect of each confirmation is
+ * timed. The same run measures the layer baselines (a no-op and a seat hold on the app port,
+ * through one sidecar and through two) so each figure reads as a share of what this machine can
+ * do, and profiles the CPU of every process per phase. Bounded in count and time, loopback only;
+ * it ends with the correctness checks and exits non-zero when one fails.
+ * Usage: make bench (on a running stack: make run, or make infra-up services-up).
  */
-const GATEWAY = `http://127.0.0.1:${serviceSpec("gateway").appPort}`;
-// At most the queue's active capacity (100 in local runs): everyone must get in.
-const USERS = Number(process.env.BENCH_USERS ?? 80);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
-const ROWS = 20;
-const PER_ROW = 50; // 1000 seats
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+/** Length of the time-bounded phases (seat-map reads). */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const PER_ROW = 50;
+const ROWS = Math.round(20 * SCALE); // 1,000 seats at scale 1
+const FANS = Math.round(500 * SCALE);
+const CONTENDERS = Math.round(100 * SCALE);
+/** The contended seats: the first 20 of row 1. */
+const CONTENDED_SEATS = 20;
+const BASELINE_HOLDS = Math.round(300 * SCALE);
+const PRICE = 10_000;
+const EVENT_DEADLINE_MS = 120_000;
 
-async function call(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}) {
+const GATEWAY = `http://127.0.0.1:${serviceSpec("gateway").appPort}`;
+const seat = serviceSpec("seat");
+const gatewaySidecar = `http://127.0.0.1:${serviceSpec("gateway").daprHttpPort}`;
+
+interface Fan {
+  userId: string;
+  token: string;
+  queueToken?: string;
+  reservationId?: string;
+  paidAt?: number;
+}
+
+const bearer = (f: Fan) => ({ authorization: `Bearer ${f.token}`, ...(f.queueToken ? { "x-queue-token": f.queueToken } : {}) });
+
+async function call(method: string, path: string, headers: Record<string, string> = {}, body?: unknown) {
   const res = await fetch(GATEWAY + path, {
     method,
-    headers: { ...(body ? { "content-type": "application/json" } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-    body: body ? JSON.stringify(body) : undefined,
+    headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-async function setUp() {
-  const admin = await signToken(randomUUID(), "admin");
-  const concert = (await call("POST", "/api/admin/concerts", admin, { title: `Bench ${new Date().toISOString()}`, venue: "Bench Arena" })).body;
+async function createSchedule(admin: string, title: string, rows: number) {
+  const concert = (await call("POST", "/api/admin/concerts", { authorization: `Bearer ${admin}` }, { title, venue: "Bench Arena" })).body;
   const schedule = (
-    await call("POST", `/api/admin/concerts/${concert.id}/schedules`, admin, {
+    await call("POST", `/api/admin/concerts/${concert.id}/schedules`, { authorization: `Bearer ${admin}` }, {
       startsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
       bookingOpensAt: new Date(Date.now() - 1_000).toISOString(),
-      sections: [{ name: "A", rows: ROWS, seatsPerRow: PER_ROW, price: 10_000 }],
+      sections: [{ name: "A", rows, seatsPerRow: PER_ROW, price: PRICE }],
     })
   ).body;
-  const users = await Promise.all(
-    Array.from({ length: USERS }, async () => {
-      const token = await signToken(randomUUID(), "user");
-      const joined = await call("POST", "/api/queue/tokens", token, { concertId: concert.id });
-      return { token, queueToken: joined.body.token as string };
-    }),
+  if (!schedule?.id) throw new Error(`could not create a schedule: ${JSON.stringify(schedule)}`);
+  return { concertId: concert.id as string, scheduleId: schedule.id as string };
+}
+
+/** Layer baselines: a no-op and a one-seat hold on the seat app directly, via its sidecar, via two. */
+async function baselines(scheduleId: string): Promise<PhaseResult[]> {
+  const { appApiToken, daprApiToken } = localSecrets();
+  const layers = [
+    { layer: "app port", base: `http://127.0.0.1:${seat.appPort}`, headers: { "dapr-api-token": appApiToken } },
+    { layer: "1 sidecar", base: `http://127.0.0.1:${seat.daprHttpPort}/v1.0/invoke/seat/method`, headers: { "dapr-api-token": daprApiToken } },
+    { layer: "2 sidecars", base: `${gatewaySidecar}/v1.0/invoke/seat/method`, headers: { "dapr-api-token": daprApiToken } },
+  ];
+  const results: PhaseResult[] = [];
+  for (const l of layers) {
+    results.push(await load(`baseline: no-op, ${l.layer}`, [{ method: "GET", url: `${l.base}/healthz`, headers: l.headers }], { connections: CONNECTIONS, seconds: 4 }));
+  }
+  let seatNo = 0;
+  for (const l of layers) {
+    const holds: Prepared[] = Array.from({ length: BASELINE_HOLDS }, () => {
+      const n = seatNo++;
+      return {
+        method: "POST",
+        url: `${l.base}/holds`,
+        headers: l.headers,
+        body: { reservationId: randomUUID(), scheduleId, seatNumbers: [`A-${1 + Math.floor(n / PER_ROW)}-${1 + (n % PER_ROW)}`], holdSeconds: 30 },
+      };
+    });
+    results.push(await load(`baseline: seat hold, ${l.layer}`, holds, { connections: CONNECTIONS }));
+  }
+  return results;
+}
+
+async function joinQueue(fans: Fan[], concertId: string): Promise<PhaseResult> {
+  return load(
+    "queue join",
+    fans.map((f) => ({
+      method: "POST",
+      url: `${GATEWAY}/api/queue/tokens`,
+      headers: bearer(f),
+      body: { concertId },
+      onAnswer: (status, body) => {
+        if (status === 201 || status === 200) f.queueToken = JSON.parse(body).token;
+      },
+    })),
+    { connections: CONNECTIONS },
   );
-  // Wait (bounded) for admission (FIFO, at the queue's rate) and for the seats to exist.
-  const deadline = Date.now() + 60_000;
-  for (const u of users) {
-    for (;;) {
-      const s = await call("GET", `/api/queue/tokens/current?concertId=${concert.id}`, u.token);
-      if (s.body.status === "ACTIVE") break;
-      if (Date.now() > deadline) throw new Error("users were not admitted within 60 s (more users than the queue's capacity?)");
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  for (;;) {
-    const m = await call("GET", `/api/schedules/${schedule.id}/seats`, users[0]!.token, undefined, { "x-queue-token": users[0]!.queueToken });
-    if (m.status === 200) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { concert, schedule, users };
 }
 
-function run(opts: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
-  });
+/** Every fan polls its place once a second, as the waiting room asks, until all are ACTIVE. */
+async function admission(fans: Fan[], concertId: string) {
+  const started = Date.now();
+  const admittedAt: number[] = [];
+  let waiting = fans.filter((f) => f.queueToken);
+  let polls = 0;
+  while (waiting.length && Date.now() - started < 120_000) {
+    const round = Date.now();
+    const still: Fan[] = [];
+    await eachLimit(waiting, CONNECTIONS, async (f) => {
+      polls++;
+      const r = await call("GET", `/api/queue/tokens/current?concertId=${concertId}`, bearer(f));
+      if (r.body?.status === "ACTIVE") admittedAt.push(Date.now() - started);
+      else still.push(f);
+    });
+    waiting = still;
+    if (waiting.length) await new Promise((r) => setTimeout(r, Math.max(0, 1_000 - (Date.now() - round))));
+  }
+  if (waiting.length) throw new Error(`${waiting.length} fans were not admitted within 120 s (queue capacity below ${FANS}?)`);
+  admittedAt.sort((a, b) => a - b);
+  const seconds = (admittedAt.at(-1) ?? 0) / 1000;
+  return { admitted: admittedAt.length, seconds, perSecond: Math.round(admittedAt.length / Math.max(seconds, 0.001)), polls };
 }
 
-const summary = (r: autocannon.Result) => ({
-  requests: r.requests.total,
-  rps: Math.round(r.requests.average),
-  p50ms: r.latency.p50,
-  p99ms: r.latency.p99,
-  maxMs: r.latency.max,
-  statuses: { "2xx": r["2xx"], "4xx": r["4xx"], "5xx": r["5xx"], errors: r.errors, timeouts: r.timeouts },
-});
+function seatMapReads(fans: Fan[], scheduleId: string): Promise<PhaseResult> {
+  return load(
+    "seat map (1,000 seats)",
+    fans.map((f) => ({ method: "GET", url: `${GATEWAY}/api/schedules/${scheduleId}/seats`, headers: bearer(f) })),
+    { connections: CONNECTIONS, seconds: SECONDS },
+  );
+}
 
-const HOLDS = Number(process.env.BENCH_HOLDS ?? 300);
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+/** One reservation of two adjacent seats per fan, rows 2 and up: nobody competes. */
+async function distinctHolds(fans: Fan[], scheduleId: string, created: Map<string, number>): Promise<{ phase: PhaseResult; created: Map<string, number> }> {
+  const pairs = ((ROWS - 1) * PER_ROW) / 2;
+  const phase = await load(
+    "reservations, distinct seats",
+    fans.slice(0, pairs).map((f, i) => {
+      const row = 2 + Math.floor((2 * i) / PER_ROW);
+      const n = 1 + ((2 * i) % PER_ROW);
+      return {
+        method: "POST",
+        url: `${GATEWAY}/api/reservations`,
+        headers: { ...bearer(f), "idempotency-key": randomUUID() },
+        body: { scheduleId, seatNumbers: [`A-${row}-${n}`, `A-${row}-${n + 1}`] },
+        onAnswer: (status, body) => {
+          if (status !== 201) return;
+          f.reservationId = JSON.parse(body).reservationId;
+          created.set(f.reservationId!, Date.now());
+        },
+      };
+    }),
+    { connections: CONNECTIONS },
+  );
+  return { phase, created };
+}
+
+/** CONTENDERS fans each try two adjacent seats among the same 20: most must get 409. */
+async function contendedHolds(fans: Fan[], scheduleId: string) {
+  const won: string[][] = [];
+  const phase = await load(
+    `contended holds (${CONTENDERS} fans, ${CONTENDED_SEATS} seats)`,
+    fans.slice(0, CONTENDERS).map((f, i) => {
+      const n = 1 + ((i * 7) % (CONTENDED_SEATS - 1));
+      const seatNumbers = [`A-1-${n}`, `A-1-${n + 1}`];
+      return {
+        method: "POST",
+        url: `${GATEWAY}/api/reservations`,
+        headers: { ...bearer(f), "idempotency-key": randomUUID() },
+        body: { scheduleId, seatNumbers },
+        onAnswer: (status) => {
+          if (status === 201) won.push(seatNumbers);
+        },
+      };
+    }),
+    { connections: CONNECTIONS },
+  );
+  const seats = won.flat();
+  return { phase, won: won.length, seatsTakenTwice: seats.length - new Set(seats).size };
+}
+
+async function topUps(fans: Fan[]): Promise<PhaseResult> {
+  return load(
+    "wallet top-ups",
+    fans.filter((f) => f.reservationId).map((f) => ({
+      method: "POST",
+      url: `${GATEWAY}/api/me/wallet/charges`,
+      headers: { ...bearer(f), "idempotency-key": randomUUID() },
+      body: { amount: 2 * PRICE },
+    })),
+    { connections: CONNECTIONS },
+  );
+}
+
+function payments(fans: Fan[]): Promise<PhaseResult> {
+  return load(
+    "payments to CONFIRMED",
+    fans.filter((f) => f.reservationId).map((f) => ({
+      method: "POST",
+      url: `${GATEWAY}/api/reservations/${f.reservationId}/payment`,
+      headers: { ...bearer(f), "idempotency-key": randomUUID() },
+      body: {},
+      onAnswer: (status, body) => {
+        if (status === 200 && JSON.parse(body).status === "CONFIRMED") f.paidAt = Date.now();
+      },
+    })),
+    { connections: CONNECTIONS },
+  );
+}
+
+const mysql = (database: string) => createConnection({ host: "127.0.0.1", port: INFRA.mariadbPort, user: INFRA.dbUser, password: INFRA.dbPassword, database });
+
+interface Lag {
+  expected: number;
+  delivered: number;
+  p50ms: number;
+  p99ms: number;
+  maxMs: number;
+}
+
+function lagOf(expected: number, lags: number[]): Lag {
+  lags.sort((a, b) => a - b);
+  return { expected, delivered: lags.length, p50ms: pct(lags, 50), p99ms: pct(lags, 99), maxMs: lags.at(-1) ?? 0 };
+}
+
+/** Resolves once the phase that feeds a watcher has ended. */
+type Ended = () => boolean;
 
 /**
- * A burst of reservations for distinct seats (rows 5 and up, two adjacent seats each), CONNECTIONS
- * at a time, then the lag of each one's ReservationCreated — which leaves through Dapr's
- * transactional outbox — until my page shows it (its PENDING_PAYMENT step), polled every 100 ms
- * for at most 180 s.
+ * ReservationCreated (through the reservation service's outbox) until my page shows it, watched
+ * while the reservations are made (every 200 ms), until all arrived or EVENT_DEADLINE_MS after
+ * the phase ended.
  */
-async function distinctHolds(scheduleId: string, users: Array<{ token: string; queueToken: string }>) {
-  const pairs = Math.min(HOLDS, ((ROWS - 4) * PER_ROW) / 2);
-  const created = new Map<string, number>();
-  const latencies: number[] = [];
-  const statuses: Record<string, number> = {};
-  let next = 0;
-  const started = Date.now();
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      for (let i = next++; i < pairs; i = next++) {
-        const u = users[i % users.length]!;
-        const row = 5 + Math.floor((2 * i) / PER_ROW);
-        const seat = 1 + ((2 * i) % PER_ROW);
-        const t0 = Date.now();
-        const r = await call("POST", "/api/reservations", u.token, { scheduleId, seatNumbers: [`A-${row}-${seat}`, `A-${row}-${seat + 1}`] }, { "x-queue-token": u.queueToken });
-        latencies.push(Date.now() - t0);
-        statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-        if (r.status === 201) created.set(r.body.reservationId as string, Date.now());
-      }
-    }),
-  );
-  const seconds = (Date.now() - started) / 1000;
-  latencies.sort((x, y) => x - y);
-
-  const db = await createConnection({ host: "127.0.0.1", port: INFRA.mariadbPort, user: INFRA.dbUser, password: INFRA.dbPassword, database: "mypage" });
-  const lags: number[] = [];
-  const waiting = new Set(created.keys());
-  const deadline = Date.now() + 180_000;
+async function createdLag(created: Map<string, number>, ended: Ended): Promise<Lag> {
+  const db = await mysql("mypage");
+  const lags = new Map<string, number>();
+  let deadline = Infinity;
   try {
-    while (waiting.size > 0 && Date.now() < deadline) {
-      const [rows] = (await db.query("SELECT reservation_id AS id FROM reservation_timeline WHERE step = 'PENDING_PAYMENT' AND reservation_id IN (?)", [[...waiting]])) as unknown as [Array<{ id: string }>];
-      const now = Date.now();
-      for (const { id } of rows) {
-        lags.push(now - created.get(id)!);
-        waiting.delete(id);
+    for (;;) {
+      if (ended() && deadline === Infinity) deadline = Date.now() + EVENT_DEADLINE_MS;
+      const waiting = [...created.keys()].filter((id) => !lags.has(id));
+      if ((ended() && !waiting.length) || Date.now() > deadline) break;
+      if (waiting.length) {
+        const [rows] = (await db.query("SELECT reservation_id AS id FROM reservation_timeline WHERE step = 'PENDING_PAYMENT' AND reservation_id IN (?)", [waiting])) as unknown as [Array<{ id: string }>];
+        const now = Date.now();
+        for (const { id } of rows) lags.set(id, now - created.get(id)!);
       }
-      if (waiting.size > 0) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 200));
     }
   } finally {
     await db.end();
   }
-  lags.sort((x, y) => x - y);
+  return lagOf(created.size, [...lags.values()]);
+}
+
+/**
+ * From each CONFIRMED answer until every downstream effect shows: my page says CONFIRMED, the
+ * notice exists, the fan's queue token is EXPIRED (its slot freed) and the data platform
+ * received the record. Watched while the payments run (every 200 ms), until all arrived or
+ * EVENT_DEADLINE_MS after the payments ended.
+ */
+async function confirmedLag(fans: Fan[], ended: Ended) {
+  const paid = new Map<string, Fan>();
+  const sinks = ["my page", "notice", "queue token expired", "data platform"] as const;
+  const seen = Object.fromEntries(sinks.map((s) => [s, new Map<string, number>()])) as Record<(typeof sinks)[number], Map<string, number>>;
+  const mypage = await mysql("mypage");
+  const notification = await mysql("notification");
+  const redis = new Redis(INFRA.redisUrl, { lazyConnect: true });
+  await redis.connect();
+  let deadline = Infinity;
+  const missing = (s: (typeof sinks)[number]) => [...paid.keys()].filter((id) => !seen[s].has(id));
+  try {
+    for (;;) {
+      for (const f of fans) if (f.paidAt && !paid.has(f.reservationId!)) paid.set(f.reservationId!, f);
+      if (ended() && deadline === Infinity) deadline = Date.now() + EVENT_DEADLINE_MS;
+      if ((ended() && !sinks.some((s) => missing(s).length)) || Date.now() > deadline) break;
+      const now = Date.now();
+      const mark = (s: (typeof sinks)[number], ids: Iterable<string>) => {
+        for (const id of ids) if (paid.has(id) && !seen[s].has(id)) seen[s].set(id, now - paid.get(id)!.paidAt!);
+      };
+      let ids = missing("my page");
+      if (ids.length) {
+        const [rows] = (await mypage.query("SELECT reservation_id AS id FROM my_reservations WHERE status = 'CONFIRMED' AND reservation_id IN (?)", [ids])) as unknown as [Array<{ id: string }>];
+        mark("my page", rows.map((r) => r.id));
+      }
+      ids = missing("notice");
+      if (ids.length) {
+        const [rows] = (await notification.query("SELECT reservation_id AS id FROM notices WHERE kind = 'confirmed' AND reservation_id IN (?)", [ids])) as unknown as [Array<{ id: string }>];
+        mark("notice", rows.map((r) => r.id));
+      }
+      ids = missing("queue token expired");
+      if (ids.length) {
+        const statuses = await Promise.all(ids.map((id) => redis.hget(`queue:token:${paid.get(id)!.queueToken}`, "status")));
+        mark("queue token expired", ids.filter((_, i) => statuses[i] === "EXPIRED"));
+      }
+      if (missing("data platform").length) {
+        const received = (await (await fetch(`${MOCK_DATAPLATFORM_URL}/admin/received`)).json()) as { keys: string[] };
+        mark("data platform", received.keys.filter((k) => k.endsWith(":completed")).map((k) => k.split(":")[0]!));
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await Promise.all([mypage.end(), notification.end()]);
+    redis.disconnect();
+  }
+  const all = [...paid.keys()].filter((id) => sinks.every((s) => seen[s].has(id))).map((id) => Math.max(...sinks.map((s) => seen[s].get(id)!)));
   return {
-    holds: {
-      requests: pairs,
-      rps: Math.round(pairs / seconds),
-      p50ms: pct(latencies, 50),
-      p99ms: pct(latencies, 99),
-      maxMs: latencies.at(-1) ?? 0,
-      statuses,
-    },
-    reservationEvents: {
-      expected: created.size,
-      delivered: lags.length,
-      lagP50ms: pct(lags, 50),
-      lagP99ms: pct(lags, 99),
-      lagMaxMs: lags.at(-1) ?? 0,
-      // Events per second from the first reservation until the last event was visible.
-      drainedPerSecond: Math.round((lags.length / ((Date.now() - started) / 1000)) * 10) / 10,
-    },
-  };
+    ...Object.fromEntries(sinks.map((s) => [s, lagOf(paid.size, [...seen[s].values()])])),
+    "all four": lagOf(paid.size, all),
+  } as Record<string, Lag>;
+}
+
+interface Target {
+  rps?: number;
+  p99ms?: number;
+}
+
+const TARGETS: Record<string, Target> = {
+  "queue join": { rps: 600, p99ms: 100 },
+  "seat map (1,000 seats)": { rps: 500, p99ms: 200 },
+  "reservations, distinct seats": { rps: 200, p99ms: 300 },
+  "payments to CONFIRMED": { rps: 100, p99ms: 500 },
+};
+
+function table(phases: PhaseResult[], extra: string[]): string {
+  const rows = phases.map((p) => {
+    const t = TARGETS[p.name] ?? (p.name.startsWith("contended") ? { rps: 300 } : undefined);
+    const met = t ? ((t.rps === undefined || p.rps >= t.rps) && (t.p99ms === undefined || p.p99ms <= t.p99ms) ? "yes" : "NO") : "";
+    const target = t ? `${t.rps ? `≥${t.rps}/s` : ""}${t.p99ms ? ` p99≤${t.p99ms}` : ""} ${met}` : "";
+    const statuses = Object.entries(p.statuses).map(([k, v]) => `${k}×${v}`).join(" ");
+    const top = Object.entries(p.cpu.seconds).slice(0, 3).map(([k, v]) => `${k} ${Math.round((v * 1000) / Math.max(1, p.requests) * 10) / 10}`).join(", ");
+    return `| ${p.name} | ${p.requests} | ${p.rps} | ${p.p50ms} | ${p.p99ms} | ${statuses} | ${p.cpuMsPerRequest} | ${top} | ${target} |`;
+  });
+  return [
+    "| phase | requests | req/s | p50 ms | p99 ms | answers | CPU ms/req (all processes) | top processes, CPU ms/req | target |",
+    "|---|---|---|---|---|---|---|---|---|",
+    ...rows,
+    "",
+    ...extra,
+  ].join("\n");
 }
 
 async function main() {
-  const { schedule, users } = await setUp();
-  let i = 0;
-  const next = () => users[i++ % users.length]!;
+  const started = new Date();
+  const admin = await signToken(randomUUID(), "admin");
+  const stamp = started.toISOString();
+  const sale = await createSchedule(admin, `Bench ${stamp}`, ROWS);
+  const baseline = await createSchedule(admin, `Bench baseline ${stamp}`, Math.ceil((3 * BASELINE_HOLDS) / PER_ROW));
+  const fans: Fan[] = await Promise.all(
+    Array.from({ length: FANS }, async () => {
+      const userId = randomUUID();
+      return { userId, token: await signToken(userId, "user") };
+    }),
+  );
+  // The seats are built from ScheduleCreated: wait (bounded) until both maps exist.
+  const { appApiToken } = localSecrets();
+  for (const { scheduleId } of [sale, baseline]) {
+    const deadline = Date.now() + 30_000;
+    while ((await fetch(`http://127.0.0.1:${seat.appPort}/schedules/${scheduleId}/seats`, { headers: { "dapr-api-token": appApiToken } })).status !== 200) {
+      if (Date.now() > deadline) throw new Error(`the seats of ${scheduleId} were not built within 30 s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
 
-  const reads = await run({
-    url: GATEWAY,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    requests: [
-      {
-        method: "GET",
-        path: `/api/schedules/${schedule.id}/seats`,
-        setupRequest: (req) => {
-          const u = next();
-          return { ...req, headers: { authorization: `Bearer ${u.token}`, "x-queue-token": u.queueToken } };
-        },
-      },
-    ],
-  });
+  log("layer baselines");
+  const phases: PhaseResult[] = await baselines(baseline.scheduleId);
+  log(`queue join: ${FANS} fans`);
+  phases.push(await joinQueue(fans, sale.concertId));
+  log("admission");
+  const admitted = await admission(fans, sale.concertId);
+  log("seat-map reads");
+  phases.push(await seatMapReads(fans, sale.scheduleId));
+  log("distinct holds");
+  const createdAt = new Map<string, number>();
+  let holding = true;
+  const createdWatch = createdLag(createdAt, () => !holding);
+  const distinct = await distinctHolds(fans, sale.scheduleId, createdAt).finally(() => (holding = false));
+  phases.push(distinct.phase);
+  log("contended holds");
+  const contended = await contendedHolds(fans, sale.scheduleId);
+  phases.push(contended.phase);
+  log("top-ups and payments");
+  phases.push(await topUps(fans));
+  let paying = true;
+  const confirmedWatch = confirmedLag(fans, () => !paying);
+  phases.push(await payments(fans).finally(() => (paying = false)));
+  log("events downstream");
+  const created = await createdWatch;
+  const confirmed = await confirmedWatch;
+  log("invariants");
+  const invariants = await checkInvariants({ scheduleIds: [sale.scheduleId] });
 
-  const distinct = await distinctHolds(schedule.id, users);
-
-  // Everyone goes for the front rows: two adjacent seats among the first 200.
-  const holds = await run({
-    url: GATEWAY,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    requests: [
-      {
-        method: "POST",
-        path: "/api/reservations",
-        setupRequest: (req) => {
-          const u = next();
-          const row = 1 + Math.floor(Math.random() * 4);
-          const seat = 1 + Math.floor(Math.random() * (PER_ROW - 1));
-          return {
-            ...req,
-            headers: { "content-type": "application/json", authorization: `Bearer ${u.token}`, "x-queue-token": u.queueToken },
-            body: JSON.stringify({ scheduleId: schedule.id, seatNumbers: [`A-${row}-${seat}`, `A-${row}-${seat + 1}`] }),
-          };
-        },
-      },
-    ],
-  });
-
-  const map = (await call("GET", `/api/schedules/${schedule.id}/seats`, users[0]!.token, undefined, { "x-queue-token": users[0]!.queueToken })).body;
+  const fiveHundreds = phases.reduce((n, p) => n + Object.entries(p.statuses).filter(([k]) => k.startsWith("5") || k === "errors").reduce((s, [, v]) => s + v, 0), 0);
+  const paid = fans.filter((f) => f.paidAt).length;
+  const checks = {
+    "no 5xx or transport error": fiveHundreds === 0,
+    "every distinct hold answered 201": distinct.created.size === distinct.phase.requests,
+    "every payment CONFIRMED": paid === distinct.created.size,
+    "contended seats went to one fan each": contended.seatsTakenTwice === 0 && contended.won <= CONTENDED_SEATS / 2,
+    "every ReservationCreated reached my page": created.delivered === created.expected,
+    "every confirmation reached all four sinks": confirmed["all four"]!.delivered === paid,
+    "invariants (seats, reservations, payments, wallets)": invariants.violations.length === 0,
+  };
+  const lagLines = [
+    "| event path | delivered | p50 ms | p99 ms | max ms |",
+    "|---|---|---|---|---|",
+    `| ReservationCreated → my page | ${created.delivered}/${created.expected} | ${created.p50ms} | ${created.p99ms} | ${created.maxMs} |`,
+    ...Object.entries(confirmed).map(([k, l]) => `| CONFIRMED → ${k} | ${l.delivered}/${l.expected} | ${l.p50ms} | ${l.p99ms} | ${l.maxMs} |`),
+  ];
+  const report = table(phases, [
+    `Admission: ${admitted.admitted} fans ACTIVE after ${admitted.seconds.toFixed(1)} s (${admitted.perSecond}/s), ${admitted.polls} status polls.`,
+    `Contended: ${contended.won} of ${CONTENDERS} fans won a pair of the ${CONTENDED_SEATS} seats.`,
+    "",
+    ...lagLines,
+    "",
+    ...Object.entries(checks).map(([k, ok]) => `- ${ok ? "ok  " : "FAIL"} ${k}`),
+    ...invariants.violations.slice(0, 20).map((v) => `  - ${v.rule}: ${v.detail}`),
+  ]);
   const result = {
-    at: new Date().toISOString(),
-    setup: { users: USERS, seats: ROWS * PER_ROW, connections: CONNECTIONS, seconds: SECONDS, distinctHolds: HOLDS },
-    seatMapReads: summary(reads),
-    distinctHolds: distinct.holds,
-    reservationEvents: distinct.reservationEvents,
-    holdStorm: summary(holds),
-    inventory: { total: map.total, available: map.available, held: map.held, reserved: map.reserved },
-    // Every seat counted once, every hold of two seats, and every created reservation's event arrived.
-    consistent:
-      map.available + map.held + map.reserved === map.total && map.held % 2 === 0 &&
-      distinct.reservationEvents.delivered === distinct.reservationEvents.expected,
+    at: started.toISOString(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    setup: { scale: SCALE, fans: FANS, seats: ROWS * PER_ROW, connections: CONNECTIONS, seconds: SECONDS, contenders: CONTENDERS, baselineHolds: BASELINE_HOLDS },
+    phases,
+    admission: admitted,
+    contended: { won: contended.won, seatsTakenTwice: contended.seatsTakenTwice },
+    events: { created, confirmed },
+    invariants,
+    checks,
+    table: report,
   };
   writeFileSync(join(RUN_DIR, "bench.json"), JSON.stringify(result, null, 2));
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  if (!result.consistent) process.exitCode = 1;
+  process.stdout.write(`\n${report}\n\nFull result: .run/bench.json\n`);
+  if (Object.values(checks).some((ok) => !ok)) process.exitCode = 1;
 }
 
 main().catch((err: unknown) => {

@@ -1,0 +1,183 @@
+import { createConnection, type RowDataPacket } from "mysql2/promise";
+import { INFRA } from "./services";
+
+/**
+ * The system-wide invariants of a booking (SPEC 4, 5, 9), read from the three owners of the
+ * data — the reservation aggregates (Dapr state store), the seats and the wallets — and checked
+ * against each other. Used after the integration tests, at the end of `make bench` and of a
+ * fault run. It returns what it found instead of asserting, so every caller decides how to fail.
+ */
+export interface Violation {
+  rule: string;
+  detail: string;
+}
+
+export interface InvariantReport {
+  /** How much was read: a check that read nothing proves nothing, and says so. */
+  read: { reservations: number; seats: number; payments: number; wallets: number };
+  violations: Violation[];
+}
+
+export interface InvariantScope {
+  /** Only these schedules' seats and reservations (default: all). */
+  scheduleIds?: string[];
+  /** A PENDING_PAYMENT reservation this long past its hold counts as stuck (default 60 s). */
+  pendingGraceMs?: number;
+  /** A HELD seat this long past its expiry counts as leaked (default 60 s). */
+  heldGraceMs?: number;
+  now?: Date;
+}
+
+interface StoredReservation {
+  id: string;
+  userId: string;
+  scheduleId: string;
+  status: "PENDING_PAYMENT" | "CONFIRMED" | "CANCELLED" | "FAILED";
+  amount: number;
+  refundedAmount?: number;
+  seatNumbers: string[];
+  holdExpiresAt: string;
+}
+
+interface SeatRow {
+  schedule_id: string;
+  seat_number: string;
+  status: "AVAILABLE" | "HELD" | "RESERVED";
+  reservation_id: string | null;
+  price: number;
+  hold_expires_at: Date | null;
+}
+
+interface PaymentRow {
+  payment_id: string;
+  user_id: string;
+  reservation_id: string;
+  amount: number;
+  status: "APPROVED" | "DECLINED";
+  refunded_at: Date | null;
+}
+
+async function query<T>(database: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const db = await createConnection({
+    host: "127.0.0.1",
+    port: INFRA.mariadbPort,
+    user: INFRA.dbUser,
+    password: INFRA.dbPassword,
+    database,
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+  });
+  try {
+    const [rows] = await db.query<RowDataPacket[]>(sql, params);
+    return rows as T[];
+  } finally {
+    await db.end();
+  }
+}
+
+export async function checkInvariants(scope: InvariantScope = {}): Promise<InvariantReport> {
+  const now = (scope.now ?? new Date()).getTime();
+  const pendingGrace = scope.pendingGraceMs ?? 60_000;
+  const heldGrace = scope.heldGraceMs ?? 60_000;
+  const inScope = (scheduleId: string) => !scope.scheduleIds || scope.scheduleIds.includes(scheduleId);
+  const violations: Violation[] = [];
+  const fail = (rule: string, detail: string) => violations.push({ rule, detail });
+
+  const reservations = (
+    await query<{ value: string | StoredReservation }>("dapr_state", "SELECT value FROM reservations WHERE id LIKE 'reservation||reservation-%'")
+  )
+    .map((r) => (typeof r.value === "string" ? JSON.parse(r.value) : r.value) as StoredReservation)
+    .filter((r) => inScope(r.scheduleId));
+  const byId = new Map(reservations.map((r) => [r.id, r]));
+
+  const seats = await query<SeatRow>(
+    "seat",
+    `SELECT schedule_id, seat_number, status, reservation_id, price, hold_expires_at FROM seats
+     WHERE ${scope.scheduleIds ? "schedule_id IN (?)" : "status <> 'AVAILABLE'"}`,
+    scope.scheduleIds ? [scope.scheduleIds] : [],
+  );
+  const seatsOf = new Map<string, SeatRow[]>();
+  for (const s of seats) {
+    if (!s.reservation_id) continue;
+    seatsOf.set(s.reservation_id, [...(seatsOf.get(s.reservation_id) ?? []), s]);
+  }
+
+  const ids = [...byId.keys()];
+  const payments = ids.length
+    ? await query<PaymentRow>("wallet", "SELECT payment_id, user_id, reservation_id, amount, status, refunded_at FROM payments WHERE reservation_id IN (?)", [ids])
+    : [];
+  const paymentsOf = new Map<string, PaymentRow[]>();
+  for (const p of payments) paymentsOf.set(p.reservation_id, [...(paymentsOf.get(p.reservation_id) ?? []), p]);
+
+  // Seats: taken only by a live reservation of the same schedule, for seats it asked for.
+  for (const s of seats) {
+    if (s.status === "AVAILABLE") {
+      if (s.reservation_id) fail("available seat is free", `${s.seat_number} AVAILABLE but names ${s.reservation_id}`);
+      continue;
+    }
+    const r = s.reservation_id ? byId.get(s.reservation_id) : undefined;
+    if (!r) {
+      // Holds taken directly on the seat service (tests, the benchmark's baseline) have no aggregate.
+      if (s.status === "RESERVED") fail("reserved seat has a reservation", `${s.schedule_id}/${s.seat_number} RESERVED by unknown ${s.reservation_id}`);
+      continue;
+    }
+    if (r.scheduleId !== s.schedule_id || !r.seatNumbers.includes(s.seat_number)) {
+      fail("seat belongs to its reservation", `${s.seat_number} taken by ${r.id}, which asked for ${r.seatNumbers.join(",")} on ${r.scheduleId}`);
+    }
+    if (s.status === "RESERVED" && r.status !== "CONFIRMED") fail("reserved seat is sold", `${s.seat_number} RESERVED by ${r.id} in ${r.status}`);
+    if (s.status === "HELD" && r.status !== "PENDING_PAYMENT") fail("held seat is pending", `${s.seat_number} HELD by ${r.id} in ${r.status}`);
+    if (s.status === "HELD" && s.hold_expires_at && s.hold_expires_at.getTime() + heldGrace < now) {
+      fail("hold released after expiry", `${s.seat_number} HELD by ${r.id} since before ${s.hold_expires_at.toISOString()}`);
+    }
+  }
+
+  for (const r of reservations) {
+    const mine = seatsOf.get(r.id) ?? [];
+    const pays = paymentsOf.get(r.id) ?? [];
+    const approved = pays.filter((p) => p.status === "APPROVED");
+    const live = approved.filter((p) => p.refunded_at === null);
+    if (approved.length > 1) fail("one payment per reservation", `${r.id} has ${approved.length} approved payments`);
+    for (const p of pays) if (p.user_id !== r.userId) fail("payer is the owner", `${p.payment_id} paid by ${p.user_id} for ${r.id} of ${r.userId}`);
+    if (r.status === "CONFIRMED") {
+      const reserved = mine.filter((s) => s.status === "RESERVED").map((s) => s.seat_number).sort();
+      if (reserved.join() !== [...r.seatNumbers].sort().join()) fail("confirmed reservation owns its seats", `${r.id} has ${reserved.join(",") || "none"} of ${r.seatNumbers.join(",")}`);
+      const price = mine.reduce((sum, s) => sum + Number(s.price), 0);
+      if (mine.length && price !== r.amount) fail("amount is the seats' price", `${r.id} amount ${r.amount}, seats cost ${price}`);
+      if (live.length !== 1 || Number(live[0]!.amount) !== r.amount) {
+        fail("confirmed reservation is paid once", `${r.id} live payments ${live.map((p) => p.amount).join(",") || "none"} for ${r.amount}`);
+      }
+    } else if (r.status === "FAILED" || r.status === "CANCELLED") {
+      if (mine.length) fail("settled reservation holds nothing", `${r.id} ${r.status} still takes ${mine.map((s) => `${s.seat_number}:${s.status}`).join(",")}`);
+      if (live.length) fail("settled reservation is not charged", `${r.id} ${r.status} has an unrefunded payment of ${live[0]!.amount}`);
+    } else if (new Date(r.holdExpiresAt).getTime() + pendingGrace < now) {
+      fail("pending ends with its hold", `${r.id} PENDING_PAYMENT since before ${r.holdExpiresAt}`);
+    }
+  }
+
+  // Wallets: never negative, each balance its ledger, and money conserved overall.
+  const wallets = await query<{ user_id: string; balance: number; ledger: number | null }>(
+    "wallet",
+    `SELECT w.user_id, w.balance,
+       (SELECT SUM(CASE kind WHEN 'PAYMENT' THEN -amount ELSE amount END) FROM ledger l WHERE l.user_id = w.user_id) AS ledger
+     FROM wallets w`,
+  );
+  for (const w of wallets) {
+    if (Number(w.balance) < 0) fail("balance never negative", `${w.user_id} has ${w.balance}`);
+    if (Number(w.balance) !== Number(w.ledger ?? 0)) fail("balance is its ledger", `${w.user_id} balance ${w.balance}, ledger ${w.ledger ?? 0}`);
+  }
+  const [totals] = await query<{ charges: number; approved: number; refunds: number; balances: number }>(
+    "wallet",
+    `SELECT (SELECT COALESCE(SUM(amount), 0) FROM ledger WHERE kind = 'CHARGE') AS charges,
+            (SELECT COALESCE(SUM(amount), 0) FROM payments WHERE status = 'APPROVED') AS approved,
+            (SELECT COALESCE(SUM(amount), 0) FROM payments WHERE status = 'APPROVED' AND refunded_at IS NOT NULL) AS refunds,
+            (SELECT COALESCE(SUM(balance), 0) FROM wallets) AS balances`,
+  );
+  const expected = Number(totals!.charges) - Number(totals!.approved) + Number(totals!.refunds);
+  if (Number(totals!.balances) !== expected) fail("money conserved", `balances ${totals!.balances}, charges − payments + refunds ${expected}`);
+
+  const read = { reservations: reservations.length, seats: seats.length, payments: payments.length, wallets: wallets.length };
+  if (scope.scheduleIds && (read.reservations === 0 || read.seats === 0)) {
+    fail("the check read something", `scope ${scope.scheduleIds.join(",")} gave ${read.reservations} reservations and ${read.seats} seats`);
+  }
+  return { read, violations };
+}
