@@ -92,7 +92,8 @@ up_zipkin() {
   running zipkin && return 0
   log "starting Zipkin $ZIPKIN_VERSION on 127.0.0.1:$ZIPKIN_PORT"
   start_bg zipkin java -Xms128m -Xmx384m -jar "$CACHE/jvm/zipkin-server-$ZIPKIN_VERSION-exec.jar" \
-    --armeria.ports[0].ip=127.0.0.1 --armeria.ports[0].port="$ZIPKIN_PORT" --armeria.ports[0].protocols=http
+    --armeria.ports[0].ip=127.0.0.1 --armeria.ports[0].port="$ZIPKIN_PORT" --armeria.ports[0].protocols=http \
+    --zipkin.storage.mem.max-spans=50000
   wait_for Zipkin "$LOG_DIR/zipkin.log" 90 curl -fsS "http://127.0.0.1:$ZIPKIN_PORT/health"
 }
 

@@ -1,4 +1,5 @@
 import type CircuitBreaker from "opossum";
+import { Pool } from "undici";
 import { PRINCIPAL_HEADERS, type Principal } from "./auth";
 import { createBreaker } from "./breaker";
 import type { ServiceConfig } from "./config";
@@ -18,16 +19,63 @@ export interface UpstreamRequest {
 export interface UpstreamResponse {
   status: number;
   contentType: string;
+  /** The answer parsed (JSON) on first use; assigning replaces what is relayed. */
   body: unknown;
+  /** The answer's bytes as received, while `body` has not been replaced: relayed without a re-encode. */
+  readonly raw: Buffer | undefined;
   headers: Record<string, string>;
 }
+
+/** An answer whose JSON is parsed only if someone reads it (a relay just passes the bytes on). */
+class Answer implements UpstreamResponse {
+  private parsed: unknown;
+  private bytes: Buffer | undefined;
+
+  constructor(
+    readonly status: number,
+    readonly contentType: string,
+    bytes: Buffer,
+    readonly headers: Record<string, string>,
+  ) {
+    this.bytes = bytes;
+  }
+
+  get raw(): Buffer | undefined {
+    return this.bytes;
+  }
+
+  get body(): unknown {
+    if (this.bytes) {
+      const text = this.bytes.toString("utf8");
+      this.parsed = text && this.contentType.includes("json") ? JSON.parse(text) : text;
+      this.bytes = undefined;
+    }
+    return this.parsed;
+  }
+
+  set body(value: unknown) {
+    this.parsed = value;
+    this.bytes = undefined;
+  }
+}
+
+/** One keep-alive connection pool per sidecar address, shared by every Upstream of the process. */
+const pools = new Map<string, Pool>();
+const poolOf = (origin: string) => {
+  let pool = pools.get(origin);
+  if (!pool) {
+    pool = new Pool(origin, { connections: 128, keepAliveTimeout: 30_000 });
+    pools.set(origin, pool);
+  }
+  return pool;
+};
 
 /** The target could not answer (sidecar or app down, timeout, 5xx): counts against its breaker. */
 export class UpstreamUnavailable extends Error {
   override name = "UpstreamUnavailable";
 }
 
-const PASSED_HEADERS = ["location", "retry-after", "idempotency-replayed"];
+const PASSED_HEADERS = ["location", "retry-after", "idempotency-replayed", "etag", "cache-control"];
 
 export interface UpstreamOptions {
   timeoutMs: number;
@@ -41,14 +89,17 @@ export interface UpstreamOptions {
  */
 export class Upstream {
   private readonly breaker: CircuitBreaker<[UpstreamRequest], UpstreamResponse>;
+  /** The invoke path of the target through this app's sidecar. */
   private readonly base: string;
+  private readonly pool: Pool;
 
   constructor(
     readonly appId: string,
     private readonly config: ServiceConfig,
     private readonly options: UpstreamOptions,
   ) {
-    this.base = `http://${config.DAPR_HOST}:${config.DAPR_HTTP_PORT}/v1.0/invoke/${appId}/method`;
+    this.base = `/v1.0/invoke/${appId}/method`;
+    this.pool = poolOf(`http://${config.DAPR_HOST}:${config.DAPR_HTTP_PORT}`);
     this.breaker = createBreaker(`invoke:${appId}`, (req: UpstreamRequest) => this.send(req), {
       timeout: options.timeoutMs,
       resetTimeout: options.resetTimeoutMs ?? 5_000,
@@ -62,8 +113,16 @@ export class Upstream {
 
   /** Calls through the breaker; when the target cannot answer, a 503 problem with Retry-After. */
   async call(req: UpstreamRequest): Promise<UpstreamResponse> {
+    // Encoded before the breaker: a body that cannot be encoded (nested too deep) is the
+    // caller's 400, never a failure of the target that would open its breaker for everyone.
+    let body: string | undefined;
     try {
-      return await this.breaker.fire(req);
+      body = req.body === undefined ? undefined : JSON.stringify(req.body);
+    } catch {
+      throw problems.validation([{ field: "(body)", message: "nested too deeply" }]);
+    }
+    try {
+      return await this.breaker.fire({ ...req, body });
     } catch (err) {
       const code = (err as { code?: string }).code;
       const why = code === "EOPENBREAKER" ? "is failing; calls are paused" : code === "ETIMEDOUT" ? "timed out" : "is unavailable";
@@ -72,10 +131,11 @@ export class Upstream {
     }
   }
 
+  /** `req.body` is already JSON text here (see call). */
   private async send(req: UpstreamRequest): Promise<UpstreamResponse> {
-    const url = new URL(this.base + req.path);
+    const query = new URLSearchParams();
     for (const [k, v] of Object.entries(req.query ?? {})) {
-      for (const one of [v ?? []].flat()) url.searchParams.append(k, one);
+      for (const one of [v ?? []].flat()) query.append(k, one);
     }
     const headers: Record<string, string> = { accept: "application/json", ...req.headers };
     if (req.principal) {
@@ -86,30 +146,40 @@ export class Upstream {
     if (trace) headers.traceparent = trace.traceparent;
     if (this.config.DAPR_API_TOKEN) headers["dapr-api-token"] = this.config.DAPR_API_TOKEN;
     if (req.body !== undefined) headers["content-type"] = "application/json";
-    let res: Response;
+    const search = query.size ? `?${query}` : "";
+    let status: number;
+    let bytes: Buffer;
+    let answerHeaders: Record<string, string | string[] | undefined>;
     try {
-      res = await fetch(url, {
+      const res = await this.pool.request({
         method: req.method,
+        path: `${this.base}${req.path}${search}`,
         headers,
-        body: req.body === undefined ? null : JSON.stringify(req.body),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        body: (req.body as string | undefined) ?? null,
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs,
       });
+      status = res.statusCode;
+      answerHeaders = res.headers;
+      bytes = Buffer.from(await res.body.arrayBuffer());
     } catch (err) {
       throw new UpstreamUnavailable(`${this.appId}: ${(err as Error).message}`);
     }
-    const contentType = res.headers.get("content-type") ?? "application/json";
-    const text = await res.text();
-    const body: unknown = text && contentType.includes("json") ? JSON.parse(text) : text;
+    const header = (name: string) => {
+      const v = answerHeaders[name];
+      return Array.isArray(v) ? v[0] : v;
+    };
+    const contentType = header("content-type") ?? "application/json";
     // A 503 problem is the app's own answer (e.g. "payment unavailable, retry later"): it is
     // relayed as it is and says nothing about the app's health. Any other 5xx, from the app or
     // from daprd (ERR_DIRECT_INVOKE when the app or its sidecar is gone), counts as a failure.
-    const ownAnswer = res.status === 503 && contentType.includes("problem+json");
-    if (res.status >= 500 && !ownAnswer) throw new UpstreamUnavailable(`${this.appId} answered ${res.status}`);
+    const ownAnswer = status === 503 && contentType.includes("problem+json");
+    if (status >= 500 && !ownAnswer) throw new UpstreamUnavailable(`${this.appId} answered ${status}`);
     const passed: Record<string, string> = {};
     for (const h of PASSED_HEADERS) {
-      const v = res.headers.get(h);
+      const v = header(h);
       if (v) passed[h] = v;
     }
-    return { status: res.status, contentType, body, headers: passed };
+    return new Answer(status, contentType, bytes, passed);
   }
 }

@@ -18,6 +18,8 @@ export const loadReservationConfig = (env = process.env) =>
       WALLET_BREAKER_RESET_MS: ms.default(10_000),
       /** How long a payment or cancellation request waits for the saga before answering 202. */
       SAGA_WAIT_MS: ms.default(8_000),
+      /** While waiting, how often to read the reservation again for another replica's writes. */
+      SETTLE_POLL_MS: ms.default(500),
     },
     env,
   );

@@ -11,6 +11,8 @@ export const loadSeatConfig = (env = process.env) =>
       HOLD_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
       /** How long past its expiry a hold is left to its saga before the sweeper releases it (s). */
       HOLD_GRACE_SECONDS: z.coerce.number().int().min(0).default(30),
+      /** How stale a seat map may be for changes made by another replica (ms). */
+      SEAT_MAP_MAX_AGE_MS: z.coerce.number().int().min(0).default(1_000),
     },
     env,
   );

@@ -3,25 +3,39 @@ import { problems, type Upstream, validate } from "@concert/platform";
 import type { Context } from "koa";
 import { principalOf } from "./auth";
 
-/** Schedules never move to another concert: remember the answer (bounded). */
-class ScheduleConcerts {
-  private readonly known = new Map<string, string>();
+/**
+ * What the gateway remembers of the catalog (bounded): a schedule never moves to another
+ * concert and concerts are never deleted, so these answers cannot go stale.
+ */
+export class CatalogFacts {
+  private readonly concertOf = new Map<string, string>();
+  private readonly concerts = new Set<string>();
 
   constructor(
     private readonly concert: Upstream,
     private readonly max = 50_000,
   ) {}
 
-  async of(scheduleId: string): Promise<string> {
-    const hit = this.known.get(scheduleId);
+  async scheduleConcert(scheduleId: string): Promise<string> {
+    const hit = this.concertOf.get(scheduleId);
     if (hit) return hit;
     const res = await this.concert.call({ method: "GET", path: `/schedules/${scheduleId}` });
     if (res.status === 404) throw problems.notFound(`Schedule ${scheduleId}`);
     if (res.status !== 200) throw problems.unavailable("The catalog did not answer.", 2);
     const concertId = (res.body as { concertId: string }).concertId;
-    if (this.known.size >= this.max) this.known.delete(this.known.keys().next().value!);
-    this.known.set(scheduleId, concertId);
+    if (this.concertOf.size >= this.max) this.concertOf.delete(this.concertOf.keys().next().value!);
+    this.concertOf.set(scheduleId, concertId);
     return concertId;
+  }
+
+  /** Answers 404 (or the catalog's problem) for a concert that does not exist. */
+  async requireConcert(concertId: string): Promise<void> {
+    if (this.concerts.has(concertId)) return;
+    const res = await this.concert.call({ method: "GET", path: `/concerts/${concertId}` });
+    if (res.status === 404) throw problems.notFound(`Concert ${concertId}`);
+    if (res.status !== 200) throw problems.unavailable("The catalog did not answer.", 2);
+    if (this.concerts.size >= this.max) this.concerts.delete(this.concerts.values().next().value!);
+    this.concerts.add(concertId);
   }
 }
 
@@ -31,12 +45,11 @@ export const QUEUE_TOKEN_HEADER = "x-queue-token";
  * The sale-opening front door: the seat map and reservations need the caller's own ACTIVE
  * queue token for the schedule's concert. Otherwise 403, with the token's status and position.
  */
-export function queueGate(concert: Upstream, queue: Upstream) {
-  const schedules = new ScheduleConcerts(concert);
+export function queueGate(catalog: CatalogFacts, queue: Upstream) {
   return async (ctx: Context, scheduleId: string): Promise<void> => {
     const principal = principalOf(ctx);
     const header = ctx.get(QUEUE_TOKEN_HEADER);
-    const concertId = await schedules.of(scheduleId);
+    const concertId = await catalog.scheduleConcert(scheduleId);
     if (!header) throw problems.forbidden("Join the queue first and send your token as X-Queue-Token.", { concertId });
     const token = validate(uuidParam, header, "X-Queue-Token header");
     const res = await queue.call({ method: "GET", path: `/tokens/${token}`, principal });

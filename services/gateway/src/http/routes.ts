@@ -3,7 +3,7 @@ import { type TokenKey, Router, type Upstream, type UpstreamResponse, validate }
 import type { Context } from "koa";
 import { authenticate, principalOf, requireRole } from "./auth";
 import { openApiDocument } from "./openapi";
-import { queueGate } from "./queue-gate";
+import { CatalogFacts, queueGate } from "./queue-gate";
 import { type RateLimits, rateLimits } from "./rate-limits";
 
 export interface Upstreams {
@@ -36,8 +36,13 @@ function reply(ctx: Context, res: UpstreamResponse): void {
   // Internal paths become public ones: /concerts/1 -> /api/concerts/1.
   if (location?.startsWith("/")) ctx.set("Location", `/api${location}`);
   ctx.type = res.contentType;
-  // A problem names the public path it happened on, never an internal one.
-  ctx.body = res.contentType.includes("problem+json") && res.body && typeof res.body === "object" ? { ...res.body, instance: ctx.path } : res.body;
+  // A problem names the public path it happened on, never an internal one; any other answer
+  // is relayed as the bytes it came in, unless a route replaced it.
+  if (res.contentType.includes("problem+json")) {
+    ctx.body = res.body && typeof res.body === "object" ? { ...res.body, instance: ctx.path } : res.body;
+  } else {
+    ctx.body = res.raw ?? res.body;
+  }
 }
 
 const id = (ctx: Context, name = "id") => validate(uuidParam, ctx.params[name], "path");
@@ -48,7 +53,8 @@ export function publicRoutes(up: Upstreams, options: GatewayOptions): Router {
   const router = new Router({ prefix: "/api" });
   const auth = authenticate(options.key);
   const admin = [auth, requireRole("admin")];
-  const gate = queueGate(up.concert, up.queue);
+  const catalog = new CatalogFacts(up.concert);
+  const gate = queueGate(catalog, up.queue);
   const limit = rateLimits(options.limits);
 
   router.get("/openapi.json", (ctx) => {
@@ -86,13 +92,14 @@ export function publicRoutes(up: Upstreams, options: GatewayOptions): Router {
 
   // Waiting room
   router.post("/queue/tokens", auth, async (ctx) => {
+    // Ids are compared as the catalog does (case-insensitively): one queue per concert.
     const body = validate(joinQueueRequest, ctx.request.body);
-    const concert = await up.concert.call({ method: "GET", path: `/concerts/${body.concertId}` });
-    if (concert.status !== 200) return reply(ctx, concert);
-    reply(ctx, await up.queue.call({ method: "POST", path: "/tokens", body, principal: principalOf(ctx) }));
+    const concertId = body.concertId.toLowerCase();
+    await catalog.requireConcert(concertId);
+    reply(ctx, await up.queue.call({ method: "POST", path: "/tokens", body: { ...body, concertId }, principal: principalOf(ctx) }));
   });
   router.get("/queue/tokens/current", auth, async (ctx) => {
-    const { concertId } = validate(joinQueueRequest, ctx.query, "query");
+    const concertId = validate(joinQueueRequest, ctx.query, "query").concertId.toLowerCase();
     reply(ctx, await up.queue.call({ method: "GET", path: "/tokens/current", query: { concertId }, principal: principalOf(ctx) }));
   });
 
@@ -100,7 +107,9 @@ export function publicRoutes(up: Upstreams, options: GatewayOptions): Router {
   router.get("/schedules/:id/seats", auth, async (ctx) => {
     const scheduleId = id(ctx);
     await gate(ctx, scheduleId);
-    reply(ctx, await up.seat.call({ method: "GET", path: `/schedules/${scheduleId}/seats` }));
+    // A client polling the map sends the ETag it has: an unchanged map is a 304 with no body.
+    const validator = ctx.get("if-none-match");
+    reply(ctx, await up.seat.call({ method: "GET", path: `/schedules/${scheduleId}/seats`, headers: validator ? { "if-none-match": validator } : {} }));
   });
   router.post("/reservations", auth, limit.reservations, async (ctx) => {
     const body = validate(createReservationRequest, ctx.request.body);

@@ -41,13 +41,19 @@ export function reservationRoutes({ config, store, workflows, seat, wallet, idem
     return r;
   };
 
-  /** Polls until the saga moved the reservation on (or `done` says so), up to SAGA_WAIT_MS. */
+  /**
+   * Waits until the saga moved the reservation on (or `done` says so), up to SAGA_WAIT_MS: woken
+   * by this process's own writes, and reading again at least every SETTLE_POLL_MS for writes
+   * another replica made. Subscribing before each read means no write slips in between.
+   */
   const settle = async (id: string, done: (r: Reservation) => boolean): Promise<Reservation> => {
     const deadline = Date.now() + config.SAGA_WAIT_MS;
     for (;;) {
+      const written = store.nextWrite(id, Math.max(1, Math.min(config.SETTLE_POLL_MS, deadline - Date.now())));
       const r = (await store.get(id))!;
-      if (done(r) || Date.now() > deadline) return r;
-      await new Promise((res) => setTimeout(res, 100));
+      if (done(r) || Date.now() >= deadline) return r;
+      const next = await written;
+      if (next && done(next)) return next;
     }
   };
 

@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import type { DaprClient } from "@dapr/dapr";
 import { StateConcurrencyEnum, StateConsistencyEnum } from "@dapr/dapr";
 import type { EventContract, PayloadOf } from "@concert/contracts";
@@ -31,10 +32,31 @@ class ConcurrentUpdate extends Error {}
  * transaction committed, with the CloudEvent type set from the operation's metadata.
  */
 export class ReservationStore {
+  /** Every write this process made, by reservation id: what a waiting request wakes on. */
+  private readonly writes = new EventEmitter().setMaxListeners(0);
+
   constructor(
     private readonly dapr: DaprClient,
     private readonly storeName: string,
   ) {}
+
+  /**
+   * The reservation as this process writes it next (the saga's activities usually run here),
+   * or undefined after `ms`; writes by another replica are seen by reading again.
+   */
+  nextWrite(id: string, ms: number): Promise<Reservation | undefined> {
+    return new Promise((resolve) => {
+      const onWrite = (r: Reservation) => {
+        clearTimeout(timer);
+        resolve(r);
+      };
+      const timer = setTimeout(() => {
+        this.writes.off(id, onWrite);
+        resolve(undefined);
+      }, ms);
+      this.writes.once(id, onWrite);
+    });
+  }
 
   async get(id: string): Promise<Reservation | undefined> {
     return (await this.read(id))?.value;
@@ -52,6 +74,7 @@ export class ReservationStore {
       const next = change(current.value);
       const res = await this.dapr.state.save(this.storeName, [{ key: keyOf(id), value: next, etag: current.etag, options: strong }]);
       if (res.error) throw new ConcurrentUpdate(String(res.error));
+      this.writes.emit(id, next);
       return next;
     });
   }
@@ -101,6 +124,7 @@ export class ReservationStore {
         request: { key: keyOf(value.id), value: data, metadata: { "outbox.projection": "true", contentType: "application/json" } },
       },
     ] as never);
+    this.writes.emit(value.id, value);
   }
 
   private async read(id: string): Promise<Versioned | undefined> {

@@ -1,10 +1,10 @@
 import { holdSeatsRequest, releaseSeatsRequest, uuidParam } from "@concert/contracts";
-import { problems, Router, validate } from "@concert/platform";
+import { Router, validate } from "@concert/platform";
 import type { DataSource } from "typeorm";
 import { z } from "zod";
 import { countSeats, type SeatStatus } from "../domain/seat";
-import { ScheduleInventory, Seat } from "../infra/entities";
 import type { SeatHolds } from "../infra/holds";
+import type { SeatMaps } from "../infra/seat-maps";
 
 const availabilityQuery = z.object({
   scheduleIds: z
@@ -14,7 +14,7 @@ const availabilityQuery = z.object({
 });
 
 /** The seat service's internal API, reached only through Dapr service invocation. */
-export function seatRoutes(ds: DataSource, holds: SeatHolds): Router {
+export function seatRoutes(ds: DataSource, holds: SeatHolds, maps: SeatMaps): Router {
   const router = new Router();
 
   router.post("/holds", async (ctx) => {
@@ -37,30 +37,17 @@ export function seatRoutes(ds: DataSource, holds: SeatHolds): Router {
     ctx.body = { reservationId, released: await holds.release(reservationId, reason) };
   });
 
+  /** The seat map: one shared snapshot per schedule, with an ETag (304 when unchanged). */
   router.get("/schedules/:id/seats", async (ctx) => {
-    const scheduleId = validate(uuidParam, ctx.params.id, "path");
-    const inventory = await ds.getRepository(ScheduleInventory).findOneBy({ scheduleId });
-    if (!inventory) throw problems.notFound(`Schedule ${scheduleId}`);
-    const seats = await ds.getRepository(Seat).find({
-      where: { scheduleId },
-      select: { seatNumber: true, section: true, row: true, number: true, price: true, status: true },
-      order: { section: "ASC", row: "ASC", number: "ASC" },
-    });
-    const counts = countSeats(tally(seats));
-    ctx.body = {
-      scheduleId,
-      // Now, not historically: seats returned by a cancellation are on sale again.
-      soldOut: counts.reserved === counts.total,
-      ...counts,
-      seats: seats.map((s) => ({
-        seatNumber: s.seatNumber,
-        section: s.section,
-        row: s.row,
-        number: s.number,
-        price: s.price,
-        status: s.status,
-      })),
-    };
+    const map = await maps.get(validate(uuidParam, ctx.params.id, "path"));
+    ctx.set("ETag", map.etag);
+    ctx.set("Cache-Control", "no-cache");
+    if (ctx.get("if-none-match") === map.etag) {
+      ctx.status = 304;
+      return;
+    }
+    ctx.type = "application/json";
+    ctx.body = map.body;
   });
 
   /** Remaining seats of many schedules in one query (the catalog listing asks for a page at once). */
@@ -76,10 +63,4 @@ export function seatRoutes(ds: DataSource, holds: SeatHolds): Router {
   });
 
   return router;
-}
-
-function tally(seats: ReadonlyArray<{ status: SeatStatus }>) {
-  const byStatus = new Map<SeatStatus, number>();
-  for (const s of seats) byStatus.set(s.status, (byStatus.get(s.status) ?? 0) + 1);
-  return [...byStatus].map(([status, count]) => ({ status, count }));
 }

@@ -55,10 +55,14 @@ function view(reservationId: string, rows: HeldRow[]): HoldView {
  * held by at most one reservation, and a hold takes all its seats or none.
  */
 export class SeatHolds {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    /** Told after a committed change of a schedule's seats (the seat-map snapshot). */
+    private readonly changed: (scheduleId: string) => void = () => undefined,
+  ) {}
 
   async hold(req: HoldSeatsRequest, now = new Date()): Promise<{ created: boolean; hold: HoldView }> {
-    return this.uow.run(async (tx) => {
+    const result = await this.uow.run(async (tx) => {
       const inventory = await tx.manager.findOneBy(ScheduleInventory, { scheduleId: req.scheduleId });
       if (!inventory) throw problems.notFound(`Schedule ${req.scheduleId}`);
       if (!bookingOpen(inventory.bookingOpensAt, now)) {
@@ -88,6 +92,8 @@ export class SeatHolds {
       }
       return { created: decision.kind === "hold", hold: view(req.reservationId, await tx.manager.query(HELD_ROWS, [req.reservationId])) };
     });
+    if (result.created) this.changed(req.scheduleId);
+    return result;
   }
 
   async get(reservationId: string): Promise<HoldView> {
@@ -104,7 +110,7 @@ export class SeatHolds {
    */
   async confirm(reservationId: string): Promise<HoldView> {
     // READ COMMITTED: the sold-out count must see confirmations committed just before ours.
-    return this.uow.run(
+    const confirmed = await this.uow.run(
       async (tx) => {
         const scheduleId = (await tx.manager.query("SELECT schedule_id AS scheduleId FROM seats WHERE reservation_id = ? LIMIT 1", [reservationId]))[0]
           ?.scheduleId as string | undefined;
@@ -124,6 +130,8 @@ export class SeatHolds {
       },
       { isolation: "READ COMMITTED" },
     );
+    this.changed(confirmed.scheduleId);
+    return confirmed;
   }
 
   /**
@@ -131,7 +139,7 @@ export class SeatHolds {
    * is no longer held changes nothing. With `expiredBefore`, only holds that expired before it.
    */
   async release(reservationId: string, reason: Reason, expiredBefore?: Date): Promise<string[]> {
-    return this.uow.run(async (tx) => {
+    const released = await this.uow.run(async (tx) => {
       const rows: Array<{ scheduleId: string; seatNumber: string }> = await tx.manager.query(
         `SELECT schedule_id AS scheduleId, seat_number AS seatNumber FROM seats
          WHERE reservation_id = ? AND ${expiredBefore ? "status = 'HELD' AND hold_expires_at < ?" : "status IN ('HELD', 'RESERVED')"}
@@ -146,8 +154,10 @@ export class SeatHolds {
         [rows[0]!.scheduleId, seatNumbers, reservationId],
       );
       tx.publish(SeatsReleased, { scheduleId: rows[0]!.scheduleId, reservationId, seatNumbers, reason }, rows[0]!.scheduleId);
-      return seatNumbers;
+      return { scheduleId: rows[0]!.scheduleId, seatNumbers };
     });
+    if (!Array.isArray(released)) this.changed(released.scheduleId);
+    return Array.isArray(released) ? released : released.seatNumbers;
   }
 
   /** Reservations whose hold expired before `before` (sagas that died); for the sweeper. */
