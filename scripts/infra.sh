@@ -39,8 +39,11 @@ start_mariadb() {
 up_redis() {
   running redis && return 0
   log "starting Redis on 127.0.0.1:$REDIS_PORT"
-  start_bg redis redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
-    --protected-mode yes --dir "$RUN_DIR"
+  # Append-only file, fsync'd every second: queue tokens and the workflows' state survive a
+  # restart of Redis (the same durability class as MariaDB's innodb-flush-log-at-trx-commit=2).
+  mkdir -p "$RUN_DIR/redis"
+  start_bg redis redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly yes --appendfsync everysec \
+    --protected-mode yes --dir "$RUN_DIR/redis"
   wait_for Redis "$LOG_DIR/redis.log" 20 redis-cli -p "$REDIS_PORT" ping
 }
 

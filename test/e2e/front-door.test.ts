@@ -5,6 +5,7 @@ import {
   closePools,
   createConcertWithSchedule,
   internal,
+  queueStatus,
   seatMap,
   sql,
   withQueue,
@@ -96,6 +97,30 @@ describe("reservations behind the queue", () => {
     expect(clash.body).toMatchObject({ unavailableSeats: ["G-1-2"], instance: "/api/reservations" });
     const after = await seatMap(concert.id, schedule.id, bob);
     expect(after).toMatchObject({ available: 2, held: 2 });
+  });
+
+  it("lets an ACTIVE fan through on the queue's admission pass, and nobody else on it", async () => {
+    const { concert, schedule } = await createConcertWithSchedule([{ name: "P", rows: 1, seatsPerRow: 4, price: 10_000 }]);
+    const other = await createConcertWithSchedule([{ name: "Q", rows: 1, seatsPerRow: 2, price: 10_000 }]);
+    const alice = await admittedShopper(concert.id);
+    await seatMap(concert.id, schedule.id, alice);
+    const status = await queueStatus(concert.id, alice);
+    expect(status).toMatchObject({ status: "ACTIVE", pass: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/) });
+    expect(new Date(status.passExpiresAt).getTime()).toBeLessThanOrEqual(new Date(status.activeUntil).getTime());
+    const withPass = (s: { token: string }, pass: string) => ({ token: s.token, headers: { "x-queue-token": pass } });
+
+    const map = await api("GET", `/api/schedules/${schedule.id}/seats`, withPass(alice, status.pass));
+    expect(map.status).toBe(200);
+    const held = await api("POST", "/api/reservations", { ...withPass(alice, status.pass), body: { scheduleId: schedule.id, seatNumbers: ["P-1-1"] } });
+    expect(held.status).toBe(201);
+
+    // Someone else's pass, a pass for another concert, a forged one: 403 problems.
+    const bob = await admittedShopper(concert.id);
+    expectProblem(await api("GET", `/api/schedules/${schedule.id}/seats`, withPass(bob, status.pass)), 403);
+    expectProblem(await api("GET", `/api/schedules/${other.schedule.id}/seats`, withPass(alice, status.pass)), 403);
+    const [header, claims] = status.pass.split(".");
+    const forged = `${header}.${claims}.${Buffer.from("not the queue's signature").toString("base64url")}`;
+    expectProblem(await api("GET", `/api/schedules/${schedule.id}/seats`, withPass(alice, forged)), 403);
   });
 
   it("refuses bad reservation input with 4xx problem+json and holds nothing", async () => {

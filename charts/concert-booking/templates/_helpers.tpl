@@ -66,6 +66,10 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- if eq $name "queue" }}
 - { name: REDIS_URL, value: {{ $root.Values.infra.redisUrl | quote }} }
 {{- end }}
+{{- if has $name (list "gateway" "queue") }}
+- name: QUEUE_PASS_SECRET
+  valueFrom: { secretKeyRef: { name: {{ printf "%s-queue-pass-secret" $root.Release.Name }}, key: token } }
+{{- end }}
 {{- if eq $name "dataplatform" }}
 - { name: DATA_PLATFORM_URL, value: {{ $root.Values.infra.dataPlatformUrl | quote }} }
 {{- end }}

@@ -8,22 +8,29 @@ export interface LocalSecrets {
   daprApiToken: string;
   jwtSecret: string;
   adminPassword: string;
+  /** The queue's admission-pass key, shared with the gateway only. */
+  queuePassSecret: string;
 }
 
-/** Random per-checkout secrets for local runs, kept in .run/secrets.json (mode 600, git-ignored). */
+const generators: Record<keyof LocalSecrets, () => string> = {
+  appApiToken: () => randomBytes(24).toString("base64url"),
+  daprApiToken: () => randomBytes(24).toString("base64url"),
+  jwtSecret: () => randomBytes(32).toString("base64url"),
+  adminPassword: () => randomBytes(18).toString("base64url"),
+  queuePassSecret: () => randomBytes(32).toString("base64url"),
+};
+
+/**
+ * Random per-checkout secrets for local runs, kept in .run/secrets.json (mode 600, git-ignored).
+ * A secret added since the file was written is generated and added; the others are kept.
+ */
 export function localSecrets(): LocalSecrets {
   const file = join(RUN_DIR, "secrets.json");
-  if (existsSync(file)) {
-    const known = JSON.parse(readFileSync(file, "utf8")) as Partial<LocalSecrets>;
-    if (known.adminPassword) return known as LocalSecrets;
-  }
+  const known = (existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {}) as Partial<LocalSecrets>;
+  const missing = (Object.keys(generators) as Array<keyof LocalSecrets>).filter((k) => !known[k]);
+  if (!missing.length) return known as LocalSecrets;
+  for (const k of missing) known[k] = generators[k]();
   mkdirSync(RUN_DIR, { recursive: true });
-  const secrets: LocalSecrets = {
-    appApiToken: randomBytes(24).toString("base64url"),
-    daprApiToken: randomBytes(24).toString("base64url"),
-    jwtSecret: randomBytes(32).toString("base64url"),
-    adminPassword: randomBytes(18).toString("base64url"),
-  };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  return secrets;
+  writeFileSync(file, JSON.stringify(known, null, 2), { mode: 0o600 });
+  return known as LocalSecrets;
 }

@@ -56,7 +56,13 @@ export const SERVICES: ServiceSpec[] = [
   }),
   spec("queue", 4, {
     database: false,
-    env: () => ({ REDIS_URL: INFRA.redisUrl, QUEUE_TICK_MS: "200", QUEUE_ACTIVE_CAPACITY: "1000", QUEUE_ADMISSION_PER_SECOND: "200" }),
+    env: (s) => ({
+      REDIS_URL: INFRA.redisUrl,
+      QUEUE_TICK_MS: "200",
+      QUEUE_ACTIVE_CAPACITY: "1000",
+      QUEUE_ADMISSION_PER_SECOND: "200",
+      QUEUE_PASS_SECRET: s.queuePassSecret,
+    }),
   }),
   spec("wallet", 5),
   spec("reservation", 6, {
@@ -71,7 +77,7 @@ export const SERVICES: ServiceSpec[] = [
   spec("notification", 9),
   spec("mypage", 10),
   spec("mock-dataplatform", 80, { appPort: 4080, database: false, sidecar: false, dir: "tools/mock-dataplatform" }),
-  spec("gateway", 0, { appPort: 8080, database: false, env: (s) => ({ JWT_SECRET: s.jwtSecret }) }),
+  spec("gateway", 0, { appPort: 8080, database: false, env: (s) => ({ JWT_SECRET: s.jwtSecret, QUEUE_PASS_SECRET: s.queuePassSecret }) }),
 ];
 
 export function serviceSpec(name: string): ServiceSpec {

@@ -1,5 +1,5 @@
 import Router from "@koa/router";
-import { allEvents, type EventContract, type PayloadOf } from "@concert/contracts";
+import type { EventContract, PayloadOf } from "@concert/contracts";
 import type { Logger } from "./logger";
 
 /** A CloudEvent as the sidecar delivers it, with its payload checked against the contract. */
@@ -19,9 +19,7 @@ export class PoisonMessage extends Error {
 export interface Subscription {
   pubsubname: string;
   topic: string;
-  route?: string;
-  /** On a shared topic: only the types this app consumes are delivered (CEL on the CloudEvent). */
-  routes?: { rules: Array<{ match: string; path: string }> };
+  route: string;
   deadLetterTopic?: string;
 }
 
@@ -97,12 +95,7 @@ export class Subscriptions {
     // resiliency policy) on the same dead-letter topic.
     return [...this.topics].map(([topic, e]) => {
       const deadLetterTopic = e.deadLetterTopic ?? (this.options.deadLetters ? DEAD_LETTER_TOPIC : undefined);
-      // A topic that also carries types this app does not consume: the sidecar filters them out
-      // (a message no rule matches is acknowledged without a delivery), so they cost no call.
-      const shared = allEvents.some((c) => c.topic === topic && !e.byType.has(c.type));
-      const types = [...e.byType.keys()].map((t) => JSON.stringify(t)).join(", ");
-      const routing = shared ? { routes: { rules: [{ match: `event.type in [${types}]`, path: routeOf(topic) }] } } : { route: routeOf(topic) };
-      return { pubsubname: this.pubsubName, topic, ...routing, ...(deadLetterTopic ? { deadLetterTopic } : {}) };
+      return { pubsubname: this.pubsubName, topic, route: routeOf(topic), ...(deadLetterTopic ? { deadLetterTopic } : {}) };
     });
   }
 

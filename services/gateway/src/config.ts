@@ -10,6 +10,8 @@ export const loadGatewayConfig = (env = process.env) =>
       /** HS256 key shared with the user service, which issues the tokens. */
       JWT_SECRET: z.string().min(32, "must be at least 32 characters"),
       JWT_ISSUER: z.string().default("concert-booking"),
+      /** Key of the queue's admission passes (shared with the queue only); none: every gated request asks the queue. */
+      QUEUE_PASS_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
       /** How long a call to an internal service may take before it counts as failed (ms). */
       UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
       RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().positive().default(10),

@@ -24,6 +24,7 @@ runMain(async () => {
     requireAppToken: false,
     routers: [publicRoutes(upstreams, {
         key: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER },
+        ...(config.QUEUE_PASS_SECRET ? { queuePassSecret: config.QUEUE_PASS_SECRET } : {}),
         limits: {
           loginPerMinute: config.RATE_LIMIT_LOGIN_PER_MINUTE,
           signUpPerMinute: config.RATE_LIMIT_SIGNUP_PER_MINUTE,

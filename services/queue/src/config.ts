@@ -19,6 +19,10 @@ export const loadQueueConfig = (env = process.env) =>
       QUEUE_IDLE_TIMEOUT_SECONDS: positive.default(60),
       /** How often admission runs (ms). */
       QUEUE_TICK_MS: z.coerce.number().int().min(50).default(1_000),
+      /** Key of the admission passes the gateway checks (shared with the gateway only); none: no passes. */
+      QUEUE_PASS_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+      /** How long a pass vouches for an ACTIVE token at most (never past the token's expiry). */
+      QUEUE_PASS_TTL_SECONDS: positive.default(30),
     },
     env,
   );

@@ -39,11 +39,24 @@ interface Fan {
   userId: string;
   token: string;
   queueToken?: string;
+  /** The admission pass of the ACTIVE token (sent instead of the token: no queue call). */
+  pass?: string;
   reservationId?: string;
   paidAt?: number;
 }
 
-const bearer = (f: Fan) => ({ authorization: `Bearer ${f.token}`, ...(f.queueToken ? { "x-queue-token": f.queueToken } : {}) });
+const bearer = (f: Fan) => {
+  const queue = f.pass ?? f.queueToken;
+  return { authorization: `Bearer ${f.token}`, ...(queue ? { "x-queue-token": queue } : {}) };
+};
+
+/** Passes last QUEUE_PASS_TTL_SECONDS: fetched again before each phase behind the queue, as a client would. */
+async function refreshPasses(fans: Fan[], concertId: string) {
+  await eachLimit(fans, CONNECTIONS, async (f) => {
+    const r = await call("GET", `/api/queue/tokens/current?concertId=${concertId}`, { authorization: `Bearer ${f.token}` });
+    f.pass = r.body?.pass;
+  });
+}
 
 async function call(method: string, path: string, headers: Record<string, string> = {}, body?: unknown) {
   const res = await fetch(GATEWAY + path, {
@@ -124,8 +137,10 @@ async function admission(fans: Fan[], concertId: string) {
     await eachLimit(waiting, CONNECTIONS, async (f) => {
       polls++;
       const r = await call("GET", `/api/queue/tokens/current?concertId=${concertId}`, bearer(f));
-      if (r.body?.status === "ACTIVE") admittedAt.push(Date.now() - started);
-      else still.push(f);
+      if (r.body?.status === "ACTIVE") {
+        admittedAt.push(Date.now() - started);
+        f.pass = r.body.pass;
+      } else still.push(f);
     });
     waiting = still;
     if (waiting.length) await new Promise((r) => setTimeout(r, Math.max(0, 1_000 - (Date.now() - round))));
@@ -385,12 +400,14 @@ async function main() {
   const admitted = await admission(fans, sale.concertId);
   log("seat-map reads");
   phases.push(await seatMapReads(fans, sale.scheduleId));
+  await refreshPasses(fans, sale.concertId);
   log("distinct holds");
   const createdAt = new Map<string, number>();
   let holding = true;
   const createdWatch = createdLag(createdAt, () => !holding);
   const distinct = await distinctHolds(fans, sale.scheduleId, createdAt).finally(() => (holding = false));
   phases.push(distinct.phase);
+  await refreshPasses(fans.slice(0, CONTENDERS), sale.concertId);
   log("contended holds");
   const contended = await contendedHolds(fans, sale.scheduleId);
   phases.push(contended.phase);

@@ -1,4 +1,4 @@
-import { defineEvent, ReservationCancelled, ReservationCompleted } from "@concert/contracts";
+import { defineEvent } from "@concert/contracts";
 import pino from "pino";
 import { z } from "zod";
 import { DELIVERY, PoisonMessage, type ReceivedEvent, Subscriptions } from "../../src/subscriptions";
@@ -16,17 +16,6 @@ describe("Subscriptions", () => {
     expect(subs.list()).toEqual([
       { pubsubname: "pubsub", topic: "thing-happened", route: "/events/thing-happened" },
       { pubsubname: "pubsub", topic: "other-happened", route: "/events/other-happened", deadLetterTopic: "dead-letters" },
-    ]);
-  });
-
-  it("asks the sidecar for only the types it consumes on a topic that carries others too", () => {
-    const subs = new Subscriptions("pubsub").on(ReservationCompleted, async () => undefined).on(ReservationCancelled, async () => undefined);
-    expect(subs.list()).toEqual([
-      {
-        pubsubname: "pubsub",
-        topic: "reservation-events",
-        routes: { rules: [{ match: `event.type in ["${ReservationCompleted.type}", "${ReservationCancelled.type}"]`, path: "/events/reservation-events" }] },
-      },
     ]);
   });
 

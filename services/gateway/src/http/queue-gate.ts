@@ -1,5 +1,5 @@
 import { uuidParam } from "@concert/contracts";
-import { problems, type Upstream, validate } from "@concert/platform";
+import { problems, type Upstream, validate, verifyAdmissionPass } from "@concert/platform";
 import type { Context } from "koa";
 import { principalOf } from "./auth";
 
@@ -43,14 +43,24 @@ export const QUEUE_TOKEN_HEADER = "x-queue-token";
 
 /**
  * The sale-opening front door: the seat map and reservations need the caller's own ACTIVE
- * queue token for the schedule's concert. Otherwise 403, with the token's status and position.
+ * queue token for the schedule's concert. X-Queue-Token carries either the queue's admission
+ * pass for it (checked here, no call) or the token itself (the queue is asked). Otherwise 403,
+ * with the token's status and position.
  */
-export function queueGate(catalog: CatalogFacts, queue: Upstream) {
+export function queueGate(catalog: CatalogFacts, queue: Upstream, passSecret?: string) {
   return async (ctx: Context, scheduleId: string): Promise<void> => {
     const principal = principalOf(ctx);
     const header = ctx.get(QUEUE_TOKEN_HEADER);
     const concertId = await catalog.scheduleConcert(scheduleId);
     if (!header) throw problems.forbidden("Join the queue first and send your token as X-Queue-Token.", { concertId });
+    if (passSecret && header.includes(".")) {
+      const pass = await verifyAdmissionPass(passSecret, header);
+      if (!pass || pass.userId !== principal.userId) {
+        throw problems.forbidden("This admission pass is expired or not yours; ask for your queue token's status again.", { concertId });
+      }
+      if (pass.concertId !== concertId) throw problems.forbidden("This admission pass is for another concert.", { concertId });
+      return;
+    }
     const token = validate(uuidParam, header, "X-Queue-Token header");
     const res = await queue.call({ method: "GET", path: `/tokens/${token}`, principal });
     if (res.status === 404) throw problems.forbidden("This queue token is not yours or does not exist.", { concertId });

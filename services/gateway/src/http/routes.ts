@@ -20,6 +20,8 @@ export interface Upstreams {
 
 export interface GatewayOptions {
   key: TokenKey;
+  /** Key of the queue's admission passes, when the queue issues them. */
+  queuePassSecret?: string;
   limits: RateLimits;
 }
 
@@ -54,7 +56,7 @@ export function publicRoutes(up: Upstreams, options: GatewayOptions): Router {
   const auth = authenticate(options.key);
   const admin = [auth, requireRole("admin")];
   const catalog = new CatalogFacts(up.concert);
-  const gate = queueGate(catalog, up.queue);
+  const gate = queueGate(catalog, up.queue, options.queuePassSecret);
   const limit = rateLimits(options.limits);
 
   router.get("/openapi.json", (ctx) => {

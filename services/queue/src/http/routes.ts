@@ -1,5 +1,5 @@
 import { joinQueueRequest, uuidParam } from "@concert/contracts";
-import { PRINCIPAL_HEADERS, problems, Router, validate } from "@concert/platform";
+import { PRINCIPAL_HEADERS, problems, Router, signAdmissionPass, validate } from "@concert/platform";
 import type { Context } from "koa";
 import { z } from "zod";
 import type { QueueConfig } from "../config";
@@ -16,7 +16,14 @@ export function queueRoutes(queue: RedisQueue, config: QueueConfig): Router {
     const now = Date.now();
     const t = await queue.get(token);
     if (!t || t.userId !== userId) throw problems.notFound("Queue token");
-    return { ...viewOf(t, now, await queue.positionOf(t, now), config.QUEUE_ADMISSION_PER_SECOND), userId: t.userId };
+    const view = viewOf(t, now, await queue.positionOf(t, now), config.QUEUE_ADMISSION_PER_SECOND);
+    // ACTIVE: with a pass the gateway checks by itself (docs/waiting-room.md).
+    const passUntil = Math.min(t.expiresAt ?? now, now + config.QUEUE_PASS_TTL_SECONDS * 1000);
+    const pass =
+      view.status === "ACTIVE" && config.QUEUE_PASS_SECRET
+        ? { pass: await signAdmissionPass(config.QUEUE_PASS_SECRET, { userId, concertId: t.concertId, token: t.token }, passUntil), passExpiresAt: new Date(passUntil).toISOString() }
+        : {};
+    return { ...view, ...pass, userId: t.userId };
   };
 
   router.post("/tokens", async (ctx) => {

@@ -40,7 +40,10 @@ export function canMove(from: ReservationStatus, to: ReservationStatus): boolean
 }
 
 /** The reservation after a status change; refuses a change the state machine does not allow. */
-export function moveTo(r: Reservation, to: ReservationStatus, at: Date, extra: { reason?: FailureReason; refundedAmount?: number } = {}): Reservation {
+/** What a status change may set besides the status. */
+export type TransitionExtra = Partial<Pick<Reservation, "reason" | "refundedAmount" | "lastPayment">>;
+
+export function moveTo(r: Reservation, to: ReservationStatus, at: Date, extra: TransitionExtra = {}): Reservation {
   if (!canMove(r.status, to)) throw new InvalidTransition(`${r.status} -> ${to}`);
   return {
     ...r,

@@ -4,10 +4,10 @@ import { StateConcurrencyEnum, StateConsistencyEnum } from "@dapr/dapr";
 import type { EventContract, PayloadOf } from "@concert/contracts";
 import {
   canMove,
-  type FailureReason,
   moveTo,
   type Reservation,
   type ReservationStatus,
+  type TransitionExtra,
 } from "../domain/reservation";
 
 const keyOf = (id: string) => `reservation-${id}`;
@@ -86,7 +86,7 @@ export class ReservationStore {
   async transition(
     id: string,
     to: ReservationStatus,
-    extra: { reason?: FailureReason; refundedAmount?: number },
+    extra: TransitionExtra,
     eventOf: (r: Reservation, at: Date) => StatusEvent,
   ): Promise<Reservation> {
     return this.retry(async () => {

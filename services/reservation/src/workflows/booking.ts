@@ -2,6 +2,13 @@ import { ReservationCompleted, ReservationFailed } from "@concert/contracts";
 import type { Logger, Upstream } from "@concert/platform";
 import type { Task, TWorkflow, WorkflowActivityContext, WorkflowContext } from "@dapr/dapr";
 import type { FailureReason, PaymentOutcome, Reservation } from "../domain/reservation";
+
+/**
+ * What a payment step came to: the wallet's answer when it did not go through, CONFIRMED when
+ * it did and the seats were confirmed, PAID_SEATS_LOST when it did but the seats were gone.
+ * (APPROVED alone only comes back from histories recorded before pay confirmed in one step.)
+ */
+export type PayResult = PaymentOutcome | "CONFIRMED" | "PAID_SEATS_LOST";
 import type { ReservationStore } from "../infra/store";
 
 /** The booking saga (SPEC 5): one instance per reservation, instance id = reservation id. */
@@ -60,11 +67,21 @@ export function bookingActivities({ store, seat, wallet, log }: Deps) {
     return r;
   };
 
-  /** Re-checks the hold, then pays through the wallet breaker. UNAVAILABLE: the saga waits on. */
-  async function pay(_: WorkflowActivityContext, input: { reservationId: string; attempt: string }): Promise<PaymentOutcome> {
+  /**
+   * One durable step for a payment attempt: re-checks the hold, pays through the wallet breaker
+   * and, when the payment is approved, confirms the seats (HELD -> RESERVED) and the reservation
+   * (CONFIRMED with its ReservationCompleted). Every part is idempotent (the wallet keys the
+   * payment by paymentId, confirm and the transition are no-ops once done), so a retry of the
+   * whole step after a crash anywhere in it pays once and confirms once. UNAVAILABLE: nothing
+   * changed and the saga waits on.
+   */
+  async function pay(_: WorkflowActivityContext, input: { reservationId: string; attempt: string }): Promise<PayResult> {
     const r = await load(input.reservationId);
-    const record = (outcome: PaymentOutcome) =>
-      store.update(r.id, (x) => ({ ...x, lastPayment: { attempt: input.attempt, outcome, at: new Date().toISOString() } })).then(() => outcome);
+    if (r.status === "CONFIRMED") return "CONFIRMED";
+    const lastPayment = (outcome: PaymentOutcome) => ({ attempt: input.attempt, outcome, at: new Date().toISOString() });
+    const record = (outcome: PaymentOutcome) => store.update(r.id, (x) => ({ ...x, lastPayment: lastPayment(outcome) })).then(() => outcome);
+    // A payment event buffered behind the hold timer must not pay for seats the timer freed.
+    if (new Date(r.holdExpiresAt) <= new Date()) return record("SEATS_LOST");
     let held;
     try {
       held = await seat.call({ method: "GET", path: `/holds/${r.id}` });
@@ -72,10 +89,13 @@ export function bookingActivities({ store, seat, wallet, log }: Deps) {
       return record("UNAVAILABLE");
     }
     const hold = held.body as { status?: string; seatNumbers?: string[] };
-    if (held.status !== 200 || hold.status !== "HELD" || hold.seatNumbers?.length !== r.seatNumbers.length) return record("SEATS_LOST");
+    // RESERVED: a retry of this step after it confirmed the seats.
+    const ours = held.status === 200 && (hold.status === "HELD" || hold.status === "RESERVED") && hold.seatNumbers?.length === r.seatNumbers.length;
+    if (!ours) return record("SEATS_LOST");
     // From here on a payment may exist even if we never learn its outcome (timeout): every
     // failure path below voids it (refund, or refuse a late arrival).
     if (!r.paymentAttempted) await store.update(r.id, (x) => ({ ...x, paymentAttempted: true }));
+    let status: string;
     try {
       const res = await wallet.call({
         method: "POST",
@@ -83,12 +103,18 @@ export function bookingActivities({ store, seat, wallet, log }: Deps) {
         body: { paymentId: r.paymentId, userId: r.userId, reservationId: r.id, amount: r.amount },
       });
       if (res.status !== 200) throw new Error(`wallet answered ${res.status}`);
-      const status = (res.body as { status: string }).status;
-      return record(status === "APPROVED" ? "APPROVED" : "DECLINED");
+      status = (res.body as { status: string }).status;
     } catch (err) {
       log.warn({ err: String(err), reservationId: r.id }, "payment unavailable; the hold stays until it expires");
       return record("UNAVAILABLE");
     }
+    if (status !== "APPROVED") return record("DECLINED");
+    if (!(await confirmSeats(_, r.id))) return "PAID_SEATS_LOST";
+    await store.transition(r.id, "CONFIRMED", { lastPayment: lastPayment("APPROVED") }, (x, at) => ({
+      contract: ReservationCompleted,
+      data: { ...booking(x), amount: x.amount, paymentId: x.paymentId, completedAt: at.toISOString() },
+    }));
+    return "CONFIRMED";
   }
 
   /** HELD -> RESERVED; false when the seats are no longer this reservation's. */
@@ -174,8 +200,9 @@ export function bookingWorkflow(a: Activities): TWorkflow {
         return "FAILED:cancelled";
       }
       const { attempt } = payment.getResult() as PaymentRequested;
-      const outcome: PaymentOutcome = yield* retrying(ctx, a.pay, { reservationId: id, attempt });
+      const outcome: PayResult = yield* retrying(ctx, a.pay, { reservationId: id, attempt });
       if (outcome === "UNAVAILABLE") continue;
+      if (outcome === "CONFIRMED") return "CONFIRMED";
       if (outcome === "SEATS_LOST") {
         yield* failWith("hold_expired");
         return "FAILED:hold_expired";
@@ -184,7 +211,7 @@ export function bookingWorkflow(a: Activities): TWorkflow {
         yield* failWith("payment_declined");
         return "FAILED:payment_declined";
       }
-      if (yield* retrying(ctx, a.confirmSeats, id)) {
+      if (outcome === "APPROVED" && (yield* retrying(ctx, a.confirmSeats, id))) {
         yield* retrying(ctx, a.complete, id);
         return "CONFIRMED";
       }

@@ -108,7 +108,7 @@ export class SeatHolds {
    * HELD -> RESERVED, only for the reservation that still holds the seats. Idempotent. Marks the
    * schedule sold out (once) when its last seat is reserved.
    */
-  async confirm(reservationId: string): Promise<HoldView> {
+  async confirm(reservationId: string, now = new Date()): Promise<HoldView> {
     // READ COMMITTED: the sold-out count must see confirmations committed just before ours.
     const confirmed = await this.uow.run(
       async (tx) => {
@@ -122,6 +122,10 @@ export class SeatHolds {
         );
         const rows: HeldRow[] = await tx.manager.query(`${HELD_ROWS} FOR UPDATE`, [reservationId]);
         if (!rows.length) throw problems.conflict("This reservation holds no seats (released or expired).");
+        // An expired hold is not confirmed, even if nobody released it yet: its seats are the next buyer's.
+        if (rows.some((r) => r.status === "HELD" && r.holdExpiresAt !== null && r.holdExpiresAt <= now)) {
+          throw problems.conflict("The hold on these seats has expired.");
+        }
         if (rows.some((r) => r.status === "HELD")) {
           await tx.manager.query("UPDATE seats SET status = 'RESERVED', hold_expires_at = NULL, version = version + 1 WHERE reservation_id = ? AND status = 'HELD'", [reservationId]);
           await this.markSoldOutIfLast(tx, scheduleId, inventory[0]!);
