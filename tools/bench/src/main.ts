@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { checkInvariants, INFRA, localSecrets, MOCK_DATAPLATFORM_URL, RUN_DIR, serviceSpec, signToken } from "@concert/devstack";
 import { Redis } from "ioredis";
 import { createConnection } from "mysql2/promise";
+import { profiled } from "./cpu";
 import { eachLimit, load, type PhaseResult, pct, type Prepared } from "./load";
 
 /**
@@ -397,7 +398,7 @@ async function main() {
   log(`queue join: ${FANS} fans`);
   phases.push(await joinQueue(fans, sale.concertId));
   log("admission");
-  const admitted = await admission(fans, sale.concertId);
+  const { result: admitted, cpu: admissionCpu } = await profiled(() => admission(fans, sale.concertId));
   log("seat-map reads");
   phases.push(await seatMapReads(fans, sale.scheduleId));
   await refreshPasses(fans, sale.concertId);
@@ -440,7 +441,7 @@ async function main() {
     ...Object.entries(confirmed).map(([k, l]) => `| CONFIRMED → ${k} | ${l.delivered}/${l.expected} | ${l.p50ms} | ${l.p99ms} | ${l.maxMs} |`),
   ];
   const report = table(phases, [
-    `Admission: ${admitted.admitted} fans ACTIVE after ${admitted.seconds.toFixed(1)} s (${admitted.perSecond}/s), ${admitted.polls} status polls.`,
+    `Admission: ${admitted.admitted} fans ACTIVE after ${admitted.seconds.toFixed(1)} s (${admitted.perSecond}/s), ${admitted.polls} status polls at ${Math.round((admissionCpu.totalSeconds * 10_000) / admitted.polls) / 10} ms CPU each.`,
     `Contended: ${contended.won} of ${CONTENDERS} fans won a pair of the ${CONTENDED_SEATS} seats.`,
     "",
     ...lagLines,
@@ -453,7 +454,7 @@ async function main() {
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
     setup: { scale: SCALE, fans: FANS, seats: ROWS * PER_ROW, connections: CONNECTIONS, seconds: SECONDS, contenders: CONTENDERS, baselineHolds: BASELINE_HOLDS },
     phases,
-    admission: admitted,
+    admission: { ...admitted, cpu: admissionCpu },
     contended: { won: contended.won, seatsTakenTwice: contended.seatsTakenTwice },
     events: { created, confirmed },
     invariants,

@@ -38,7 +38,13 @@ const body = (schema: z.ZodType) => ({
 });
 const admin = { security: [{ bearer: [] }] };
 const user = admin;
-const queueToken = { name: "X-Queue-Token", in: "header", required: true, schema: { type: "string", format: "uuid" }, description: "An ACTIVE queue token of the schedule's concert" };
+const queueToken = {
+  name: "X-Queue-Token",
+  in: "header",
+  required: true,
+  schema: { type: "string" },
+  description: "The admission pass of your ACTIVE queue token for the schedule's concert (`pass` in its status; checked at the gateway), or the token itself",
+};
 const idempotencyKey = { name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 128 }, description: "Same key and body replays the first answer; another body is 422" };
 const limit = [{ name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 10 } }];
 
@@ -80,7 +86,7 @@ export const openApiDocument = {
         summary: "Join the waiting room of a concert (one place per user)",
         ...user,
         requestBody: body(joinQueueRequest),
-        responses: { 201: json("token, status, position, etaSeconds"), 200: json("The existing token"), 401: problem, 404: problem },
+        responses: { 201: json("token, status, position, etaSeconds (and pass, passExpiresAt once ACTIVE)"), 200: json("The existing token"), 401: problem, 404: problem },
       },
     },
     "/api/queue/tokens/current": {
@@ -88,7 +94,7 @@ export const openApiDocument = {
         summary: "My place in line (polling keeps a waiting token alive)",
         ...user,
         parameters: [{ name: "concertId", in: "query", required: true, schema: { type: "string", format: "uuid" } }],
-        responses: { 200: json("status, position, etaSeconds, activeUntil"), 404: problem },
+        responses: { 200: json("status, position, etaSeconds, activeUntil; once ACTIVE a pass and passExpiresAt"), 404: problem },
       },
     },
     "/api/reservations": {
