@@ -136,6 +136,47 @@ describe("the booking saga", () => {
   });
 });
 
+describe("saga races", () => {
+  it("a payment that reaches the wallet after its reservation failed is refused, never debited", async () => {
+    const { schedule, shopper } = await readyToBook(20_000);
+    const held = await reserve(shopper, schedule.id, ["S-1-1"]);
+    const id = held.body.reservationId as string;
+    const dropped = await api("DELETE", `/api/reservations/${id}`, { token: shopper.token });
+    expect(dropped.body).toMatchObject({ status: "FAILED", reason: "cancelled" });
+    // A duplicate payment request that was already on its way (the saga never sent one).
+    const late = await internal("wallet", "POST", "/payments", { body: { paymentId: id, userId: shopper.userId, reservationId: id, amount: 10_000 } });
+    expect(late.status).toBe(200);
+    expect(late.body.status).toBe("VOIDED");
+    expect(await balanceOf(shopper)).toBe(20_000);
+    expect(await sql("wallet", "SELECT id FROM ledger WHERE kind = 'PAYMENT' AND reference = ?", [id])).toHaveLength(0);
+  });
+
+  it("a top-up retried after a crash lost its Idempotency-Key record is applied once", async () => {
+    const { shopper } = await readyToBook(0);
+    const key = newKey();
+    const before = new Date(Date.now() - 1_000);
+    expect((await charge(shopper, 5_000, key)).status).toBe(201);
+    // The process died after the charge committed and before the key's answer was recorded.
+    await sql("wallet", "DELETE FROM idempotency_keys WHERE created_at >= ?", [before]);
+    const again = await charge(shopper, 5_000, key);
+    expect(again.status).toBe(201);
+    expect(await balanceOf(shopper)).toBe(5_000);
+    expect(await sql("wallet", "SELECT id FROM ledger WHERE kind = 'CHARGE' AND user_id = ?", [shopper.userId])).toHaveLength(1);
+  });
+
+  it("two cancellations of a CONFIRMED reservation at once: both answered, one refund", async () => {
+    const { schedule, shopper } = await readyToBook(20_000);
+    const held = await reserve(shopper, schedule.id, ["S-1-2"]);
+    const id = held.body.reservationId as string;
+    expect((await pay(shopper, id)).status).toBe(200);
+    const both = await Promise.all([1, 2].map(() => api("DELETE", `/api/reservations/${id}`, { token: shopper.token })));
+    for (const r of both) expect([200, 202]).toContain(r.status);
+    await untilStatus(shopper, id, "CANCELLED");
+    expect(await balanceOf(shopper)).toBe(20_000);
+    expect(await sql("wallet", "SELECT id FROM ledger WHERE kind = 'REFUND' AND reference = ?", [id])).toHaveLength(1);
+  });
+});
+
 describe("fault isolation", () => {
   it("wallet down: payment answers 503 fast with the breaker open, holds are still accepted, payment recovers after restart", async () => {
     const { schedule, shopper } = await readyToBook(50_000);

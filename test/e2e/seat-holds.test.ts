@@ -21,6 +21,20 @@ const seatRows = (scheduleId: string) =>
   );
 
 describe("seat holds", () => {
+  it("never confirms an expired hold, even before anyone released it", async () => {
+    const { schedule } = await readySchedule([{ name: "X", rows: 1, seatsPerRow: 2, price: 5_000 }]);
+    const reservationId = randomUUID();
+    const held = await hold(schedule.id, ["X-1-1"], 1, reservationId);
+    expect(held.status).toBe(201);
+    // The condition is time itself: wait until the hold's own expiry has passed.
+    const expiresAt = new Date(held.body.expiresAt).getTime();
+    await new Promise((r) => setTimeout(r, Math.max(0, expiresAt - Date.now() + 50)));
+    const confirmed = await internal("seat", "POST", `/holds/${reservationId}/confirm`);
+    expect(confirmed.status).toBe(409);
+    expect(confirmed.body.detail).toMatch(/expired/);
+    expect((await seatRows(schedule.id)).find((r) => r.seat_number === "X-1-1")!.status).not.toBe("RESERVED");
+  });
+
   it("200 concurrent overlapping hold attempts: every seat held by at most one reservation, all or nothing, counts add up", async () => {
     const { schedule } = await readySchedule([{ name: "A", rows: 3, seatsPerRow: 10, price: 10_000 }]);
     const seats = Array.from({ length: 30 }, (_, i) => `A-${Math.floor(i / 10) + 1}-${(i % 10) + 1}`);

@@ -27,9 +27,10 @@ const STALE_CLAIM_SECONDS = 60;
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
 /**
- * `Idempotency-Key` on unsafe requests: the same key and body replays the first answer (marked
- * `Idempotency-Replayed: true`), the same key with another body is 422, and a key whose first
- * request is still running is 409. Keys are scoped to the caller, method and path.
+ * `Idempotency-Key` on unsafe requests: the same key and body replays the first final answer
+ * (marked `Idempotency-Replayed: true`), the same key with another body is 422, and a key whose
+ * first request is still running is 409. A 5xx or a 202 is not kept: the request runs again.
+ * Keys are scoped to the caller, method and path.
  */
 export function idempotent(store: IdempotencyStore) {
   return async (ctx: Context, next: Next) => {
@@ -58,7 +59,9 @@ export function idempotent(store: IdempotencyStore) {
       else await store.abandon(key);
       throw err;
     }
-    if (ctx.status >= 500) await store.abandon(key);
+    // A 202 ("accepted, still running") is not an outcome: a retry with the key must see the
+    // final answer once there is one, not this one replayed.
+    if (ctx.status >= 500 || ctx.status === 202) await store.abandon(key);
     else await store.complete(key, { status: ctx.status, contentType: ctx.response.type || "application/json", body: ctx.body });
   };
 }

@@ -64,7 +64,10 @@ const pools = new Map<string, Pool>();
 const poolOf = (origin: string) => {
   let pool = pools.get(origin);
   if (!pool) {
-    pool = new Pool(origin, { connections: 128, keepAliveTimeout: 30_000 });
+    // Idle sockets are dropped after undici's 4 s, well before daprd closes them (its HTTP server
+    // ends a connection idle for ReadHeaderTimeout, 10 s): a POST is never sent on a socket the
+    // sidecar already closed (undici does not retry non-idempotent requests).
+    pool = new Pool(origin, { connections: 128, keepAliveTimeout: 4_000 });
     pools.set(origin, pool);
   }
   return pool;

@@ -11,8 +11,9 @@ runMain(async () => {
     seat: upstream("seat"),
     user: upstream("user"),
     queue: upstream("queue"),
-    // A payment waits for the saga (up to its SAGA_WAIT_MS) before answering.
-    reservation: upstream("reservation", 3 * config.UPSTREAM_TIMEOUT_MS),
+    // A payment waits for the saga (up to its SAGA_WAIT_MS, 8 s) before answering; its sidecar
+    // allows 15 s (resiliency `saga`): the gateway waits longer than both.
+    reservation: upstream("reservation", Math.max(20_000, config.UPSTREAM_TIMEOUT_MS)),
     wallet: upstream("wallet"),
     ranking: upstream("ranking"),
     notification: upstream("notification"),

@@ -14,7 +14,7 @@ import type { Context } from "koa";
 import type { ReservationConfig } from "../config";
 import { newReservation, paymentRefusal, type Reservation, viewOf } from "../domain/reservation";
 import type { ReservationStore } from "../infra/store";
-import { booking, BOOKING_WORKFLOW, type BookingInput, CANCEL_REQUESTED, markFailed, PAYMENT_REQUESTED } from "../workflows/booking";
+import { booking, BOOKING_WORKFLOW, type BookingInput, CANCEL_REQUESTED, PAYMENT_REQUESTED } from "../workflows/booking";
 import { CANCELLATION_WORKFLOW, cancellationInstance } from "../workflows/cancellation";
 
 interface Deps {
@@ -74,17 +74,22 @@ export function reservationRoutes({ config, store, workflows, seat, wallet, idem
       { id, userId, scheduleId: body.scheduleId, concertId: hold.concertId, seatNumbers: hold.seatNumbers, amount: hold.amount, holdExpiresAt: hold.expiresAt },
       new Date(),
     );
+    // The saga first, then the reservation: a reservation is never stored without the saga
+    // that will settle it. If we stop in between, the saga's timer finds no reservation and
+    // only gives the seats back.
+    let scheduled = false;
     try {
+      await workflows.scheduleNewWorkflow(BOOKING_WORKFLOW, { reservationId: id, holdExpiresAt: hold.expiresAt } satisfies BookingInput, id);
+      scheduled = true;
       await store.create(r, {
         contract: ReservationCreated,
         data: { ...booking(r), amount: r.amount, holdExpiresAt: r.holdExpiresAt, createdAt: r.createdAt },
       });
-      await workflows.scheduleNewWorkflow(BOOKING_WORKFLOW, { reservationId: id, holdExpiresAt: hold.expiresAt } satisfies BookingInput, id);
     } catch (err) {
-      // Without a saga nobody would settle it: give the seats back and fail the reservation now
-      // (best effort; the seat sweeper is the backstop for the seats).
+      // Give the seats back now (best effort; the saga's timer and the seat sweeper are the
+      // backstops) and end the saga, whichever of the two steps failed.
       await seat.call({ method: "POST", path: `/holds/${id}/release`, body: { reason: "compensated" } }).catch(() => undefined);
-      await markFailed(store, id, "error").catch(() => undefined);
+      if (scheduled) await workflows.raiseEvent(id, CANCEL_REQUESTED, {}).catch(() => undefined);
       throw err;
     }
     ctx.status = 201;
@@ -127,10 +132,16 @@ export function reservationRoutes({ config, store, workflows, seat, wallet, idem
     if (r.status === "PENDING_PAYMENT") {
       await workflows.raiseEvent(r.id, CANCEL_REQUESTED, {});
     } else if (r.status === "CONFIRMED") {
-      // One cancellation saga per reservation: a repeated DELETE follows the running one.
-      const running = await workflows.getWorkflowState(cancellationInstance(r.id), false).catch(() => undefined);
-      if (!running) {
-        await workflows.scheduleNewWorkflow(CANCELLATION_WORKFLOW, r.id, cancellationInstance(r.id));
+      // One cancellation saga per reservation: a repeated or concurrent DELETE follows the
+      // running one (when two start it at once, the loser finds the winner's instance).
+      const instance = cancellationInstance(r.id);
+      const running = () => workflows.getWorkflowState(instance, false).catch(() => undefined);
+      if (!(await running())) {
+        try {
+          await workflows.scheduleNewWorkflow(CANCELLATION_WORKFLOW, r.id, instance);
+        } catch (err) {
+          if (!(await running())) throw err;
+        }
       }
     } else {
       throw problems.conflict("Only a pending or confirmed reservation can be cancelled.", { status: r.status });

@@ -133,26 +133,28 @@ export function bookingActivities({ store, seat, wallet, log }: Deps) {
   }
 
   /**
-   * The compensation of every failure: void the payment if one was ever attempted (refunds it
-   * if it went through, refuses it if it arrives late), release the seats, then FAILED(reason)
-   * with ReservationFailed.
+   * The compensation of every failure: release the seats, void the payment — always, since a
+   * duplicate or late payment request may reach the wallet even if this saga never sent one
+   * (void refunds a payment that went through and refuses one that arrives later; it is
+   * idempotent) — then FAILED(reason) with ReservationFailed. Seats first: they go back on sale
+   * even while the wallet is down, and this step is retried until the wallet answers.
    */
   async function fail(_: WorkflowActivityContext, input: { reservationId: string; reason: FailureReason }): Promise<void> {
-    const r = await load(input.reservationId);
-    if (r.paymentAttempted) {
-      const voided = await wallet.call({
-        method: "POST",
-        path: `/payments/${r.paymentId}/void`,
-        body: { userId: r.userId, reservationId: r.id, amount: r.amount },
-      });
-      if (voided.status !== 200) throw new Error(`wallet void answered ${voided.status}`);
-    }
+    // No reservation: its creation stopped after the saga started (nothing can have been paid).
+    const r = await store.get(input.reservationId);
     const res = await seat.call({
       method: "POST",
       path: `/holds/${input.reservationId}/release`,
       body: { reason: SEAT_RELEASE_REASON[input.reason] },
     });
     if (res.status !== 200) throw new Error(`seat release answered ${res.status}`);
+    if (!r) return;
+    const voided = await wallet.call({
+      method: "POST",
+      path: `/payments/${r.paymentId}/void`,
+      body: { userId: r.userId, reservationId: r.id, amount: r.amount },
+    });
+    if (voided.status !== 200) throw new Error(`wallet void answered ${voided.status}`);
     await markFailed(store, input.reservationId, input.reason);
   }
 

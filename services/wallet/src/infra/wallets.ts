@@ -47,10 +47,15 @@ export class Wallets {
     });
   }
 
-  async charge(userId: string, amount: number): Promise<{ balance: number; chargeId: string }> {
+  /**
+   * Tops up once per chargeId: a charge whose id is already in the ledger changes nothing (a
+   * retry whose Idempotency-Key record was lost in a crash after the charge committed).
+   */
+  async charge(userId: string, amount: number, chargeId: string = randomUUID()): Promise<{ balance: number; chargeId: string }> {
     return this.uow.run(async (tx) => {
       const { walletId, balance } = await this.lockWallet(tx, userId);
-      const chargeId = randomUUID();
+      const done = await tx.manager.query("SELECT 1 FROM ledger WHERE kind = 'CHARGE' AND reference = ?", [chargeId]);
+      if (done.length) return { balance, chargeId };
       const next = await this.move(tx, userId, "CHARGE", amount, balance, chargeId);
       tx.publish(WalletCharged, { walletId, userId, amount, balance: next }, userId);
       return { balance: next, chargeId };
