@@ -1,4 +1,5 @@
 import { serviceSpec, startService, stopApp, stopService } from "@concert/devstack";
+import { idOfIdempotencyKey } from "@concert/platform";
 import { randomUUID } from "node:crypto";
 import {
   balanceOf,
@@ -149,6 +150,26 @@ describe("saga races", () => {
     expect(late.body.status).toBe("VOIDED");
     expect(await balanceOf(shopper)).toBe(20_000);
     expect(await sql("wallet", "SELECT id FROM ledger WHERE kind = 'PAYMENT' AND reference = ?", [id])).toHaveLength(0);
+  });
+
+  it("a reservation retried with its Idempotency-Key after its hold committed but its answer was lost gets its own seats", async () => {
+    const { schedule, shopper } = await readyToBook(0, 3);
+    const key = newKey();
+    // The first attempt's hold committed, then the seat call timed out (or the service stopped):
+    // nothing else happened. The hold belongs to the id the key names.
+    const id = idOfIdempotencyKey(shopper.userId, "reservation", key);
+    const lost = await internal("seat", "POST", "/holds", { body: { reservationId: id, scheduleId: schedule.id, seatNumbers: ["S-1-3"], holdSeconds: 300 } });
+    expect(lost.status).toBe(201);
+    const retry = await api("POST", "/api/reservations", {
+      token: shopper.token,
+      body: { scheduleId: schedule.id, seatNumbers: ["S-1-3"] },
+      headers: { "x-queue-token": shopper.queueToken, "idempotency-key": key },
+    });
+    expect(retry.status).toBe(201);
+    expect(retry.body).toMatchObject({ reservationId: id, status: "PENDING_PAYMENT", seatNumbers: ["S-1-3"] });
+    const dropped = await api("DELETE", `/api/reservations/${id}`, { token: shopper.token });
+    expect(dropped.body).toMatchObject({ status: "FAILED", reason: "cancelled" });
+    expect((await seatStatuses(schedule.id))["S-1-3"]).toBe("AVAILABLE");
   });
 
   it("a top-up retried after a crash lost its Idempotency-Key record is applied once", async () => {

@@ -49,6 +49,24 @@ describe("waiting room", () => {
     expect(again.body.token).toBe(first.queueToken);
   });
 
+  it("a late booking event settles the token the booking came through, never the fan's newer one", async () => {
+    const concertId = await newConcert();
+    const fan = await joinQueue(concertId);
+    await eventually(async () => ((await queueStatus(concertId, fan)).status === "ACTIVE" ? true : undefined), 30_000, "admission");
+    const settle = (path: string, queueToken: string) =>
+      internal("queue", "POST", `/tokens/${path}`, { body: { userId: fan.userId, concertId, queueToken } });
+    // The fan's first booking completes: that token is spent.
+    expect((await settle("expire", fan.queueToken)).body.status).toBe("EXPIRED");
+    const next = await api("POST", "/api/queue/tokens", { token: fan.token, body: { concertId } });
+    expect(next.body.token).not.toBe(fan.queueToken);
+    await eventually(async () => ((await queueStatus(concertId, fan)).status === "ACTIVE" ? true : undefined), 30_000, "admission again");
+    // The first booking's events arrive again, late: the new token stays as it is.
+    await settle("expire", fan.queueToken);
+    await settle("restore", fan.queueToken);
+    expect(await queueStatus(concertId, fan)).toMatchObject({ token: next.body.token, status: "ACTIVE" });
+    expect(await redis.hget(`queue:token:${fan.queueToken}`, "status")).toBe("EXPIRED");
+  });
+
   it("admits FIFO, never more than the active capacity, and frees a slot when a token expires", async () => {
     await restartQueue({ QUEUE_ACTIVE_CAPACITY: "3", QUEUE_ADMISSION_PER_SECOND: "100" });
     const { concert, schedule } = await createConcertWithSchedule([{ name: "Q", rows: 1, seatsPerRow: 2, price: 1 }]);

@@ -46,7 +46,15 @@ export const ScheduleSoldOut = defineEvent(
  */
 export const RESERVATION_TOPIC = "reservation-events";
 
-const booking = { reservationId: id, userId: id, scheduleId: id, concertId: id, seatNumbers };
+const booking = {
+  reservationId: id,
+  userId: id,
+  scheduleId: id,
+  concertId: id,
+  seatNumbers,
+  /** The queue token that admitted the booking: settling the waiting room touches only it. */
+  queueToken: id.optional(),
+};
 
 export const ReservationCreated = defineEvent(
   "ReservationCreated",

@@ -11,6 +11,9 @@ export interface Principal {
 /** Who is calling an internal service: set by the gateway from a verified token. */
 export const PRINCIPAL_HEADERS = { userId: "x-user-id", role: "x-user-role" } as const;
 
+/** Gateway -> reservation: the id of the queue token that let the request through. */
+export const QUEUE_TOKEN_ID_HEADER = "x-queue-token-id";
+
 const claims = z.object({ sub: z.uuid(), role: z.enum(["user", "admin"]) });
 
 export interface TokenKey {

@@ -5,6 +5,18 @@ import type { DataSource, MigrationInterface, QueryRunner } from "typeorm";
 import { PRINCIPAL_HEADERS } from "./auth";
 import { HttpProblem, problems, toProblem } from "./errors";
 
+/**
+ * A stable, UUID-shaped id for what a caller's Idempotency-Key creates (a reservation, a
+ * charge): a retry after a lost answer then names the same thing, and the owner's own
+ * idempotency (a hold keyed by reservation, a ledger row keyed by charge) makes it apply once.
+ */
+export function idOfIdempotencyKey(userId: string, purpose: string, key: string): string {
+  const h = sha256([userId, purpose, key].join("\n"));
+  // RFC 9562 version 8 (custom) with the RFC variant: a valid UUID for every validator.
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 /** The first answer given to an Idempotency-Key, or a claim while that request is running. */
 export interface IdempotencyRecord {
   requestHash: string;

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { checkInvariants, INFRA, localSecrets, MOCK_DATAPLATFORM_URL, RUN_DIR, serviceSpec, signToken } from "@concert/devstack";
+import { checkInvariants, INFRA, localSecrets, MOCK_DATAPLATFORM_URL, RUN_DIR, serviceSpec, signToken, startService, stopService } from "@concert/devstack";
 import { Redis } from "ioredis";
 import { createConnection } from "mysql2/promise";
 import { profiled } from "./cpu";
@@ -340,6 +340,41 @@ async function confirmedLag(fans: Fan[], ended: Ended) {
   } as Record<string, Lag>;
 }
 
+/**
+ * A consumer's backlog after an outage: my page is stopped (app and sidecar: its consumer group
+ * is gone) while the top-ups run, then started again; the rate is the WalletCharged events it
+ * applies per second, from the first to the last (its own start-up excluded).
+ */
+async function backlogDrain(fans: Fan[], topUpsWhileDown: () => Promise<PhaseResult>) {
+  await stopService("mypage");
+  let phase: PhaseResult;
+  try {
+    phase = await topUpsWhileDown();
+  } finally {
+    await startService("mypage");
+  }
+  const users = fans.filter((f) => f.reservationId).map((f) => f.userId);
+  const db = await mysql("mypage");
+  const deadline = Date.now() + EVENT_DEADLINE_MS;
+  let first = 0;
+  let last = 0;
+  let applied = 0;
+  try {
+    while (applied < users.length && Date.now() < deadline) {
+      const [rows] = (await db.query("SELECT COUNT(*) AS n FROM wallet_history WHERE kind = 'CHARGE' AND user_id IN (?)", [users])) as unknown as [Array<{ n: number }>];
+      const n = Number(rows[0]!.n);
+      if (n > 0 && !first) first = Date.now();
+      if (n > applied) last = Date.now();
+      applied = n;
+      if (applied < users.length) await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await db.end();
+  }
+  const seconds = Math.max(0.05, (last - first) / 1000);
+  return { phase, events: users.length, applied, seconds: Math.round(seconds * 100) / 100, perSecond: Math.round(applied / seconds) };
+}
+
 interface Target {
   rps?: number;
   p99ms?: number;
@@ -412,8 +447,10 @@ async function main() {
   log("contended holds");
   const contended = await contendedHolds(fans, sale.scheduleId);
   phases.push(contended.phase);
-  log("top-ups and payments");
-  phases.push(await topUps(fans));
+  log("top-ups while my page is down, then its backlog");
+  const drain = await backlogDrain(fans, () => topUps(fans));
+  phases.push(drain.phase);
+  log("payments");
   let paying = true;
   const confirmedWatch = confirmedLag(fans, () => !paying);
   phases.push(await payments(fans).finally(() => (paying = false)));
@@ -432,6 +469,7 @@ async function main() {
     "contended seats went to one fan each": contended.seatsTakenTwice === 0 && contended.won <= CONTENDED_SEATS / 2,
     "every ReservationCreated reached my page": created.delivered === created.expected,
     "every confirmation reached all four sinks": confirmed["all four"]!.delivered === paid,
+    "my page applied its whole backlog": drain.applied === drain.events,
     "invariants (seats, reservations, payments, wallets)": invariants.violations.length === 0,
   };
   const lagLines = [
@@ -443,6 +481,7 @@ async function main() {
   const report = table(phases, [
     `Admission: ${admitted.admitted} fans ACTIVE after ${admitted.seconds.toFixed(1)} s (${admitted.perSecond}/s), ${admitted.polls} status polls at ${Math.round((admissionCpu.totalSeconds * 10_000) / admitted.polls) / 10} ms CPU each.`,
     `Contended: ${contended.won} of ${CONTENDERS} fans won a pair of the ${CONTENDED_SEATS} seats.`,
+    `Backlog: my page, stopped during the top-ups, applied ${drain.applied} of ${drain.events} WalletCharged events in ${drain.seconds} s after its restart (${drain.perSecond} events/s).`,
     "",
     ...lagLines,
     "",
@@ -456,7 +495,7 @@ async function main() {
     phases,
     admission: { ...admitted, cpu: admissionCpu },
     contended: { won: contended.won, seatsTakenTwice: contended.seatsTakenTwice },
-    events: { created, confirmed },
+    events: { created, confirmed, backlog: { events: drain.events, applied: drain.applied, seconds: drain.seconds, perSecond: drain.perSecond } },
     invariants,
     checks,
     table: report,

@@ -48,7 +48,8 @@ export const QUEUE_TOKEN_HEADER = "x-queue-token";
  * with the token's status and position.
  */
 export function queueGate(catalog: CatalogFacts, queue: Upstream, passSecret?: string) {
-  return async (ctx: Context, scheduleId: string): Promise<void> => {
+  /** Resolves to the id of the ACTIVE token that lets the caller through. */
+  return async (ctx: Context, scheduleId: string): Promise<string> => {
     const principal = principalOf(ctx);
     const header = ctx.get(QUEUE_TOKEN_HEADER);
     const concertId = await catalog.scheduleConcert(scheduleId);
@@ -59,7 +60,7 @@ export function queueGate(catalog: CatalogFacts, queue: Upstream, passSecret?: s
         throw problems.forbidden("This admission pass is expired or not yours; ask for your queue token's status again.", { concertId });
       }
       if (pass.concertId !== concertId) throw problems.forbidden("This admission pass is for another concert.", { concertId });
-      return;
+      return pass.token;
     }
     const token = validate(uuidParam, header, "X-Queue-Token header");
     const res = await queue.call({ method: "GET", path: `/tokens/${token}`, principal });
@@ -72,5 +73,6 @@ export function queueGate(catalog: CatalogFacts, queue: Upstream, passSecret?: s
         { queueStatus: t.status, position: t.position, etaSeconds: t.etaSeconds },
       );
     }
+    return token;
   };
 }

@@ -1,5 +1,5 @@
 import { createReservationRequest, joinQueueRequest, pageQuery, uuidParam } from "@concert/contracts";
-import { type TokenKey, Router, type Upstream, type UpstreamResponse, validate } from "@concert/platform";
+import { QUEUE_TOKEN_ID_HEADER, type TokenKey, Router, type Upstream, type UpstreamResponse, validate } from "@concert/platform";
 import type { Context } from "koa";
 import { authenticate, principalOf, requireRole } from "./auth";
 import { openApiDocument } from "./openapi";
@@ -115,8 +115,9 @@ export function publicRoutes(up: Upstreams, options: GatewayOptions): Router {
   });
   router.post("/reservations", auth, limit.reservations, async (ctx) => {
     const body = validate(createReservationRequest, ctx.request.body);
-    await gate(ctx, body.scheduleId);
-    reply(ctx, await up.reservation.call({ method: "POST", path: "/reservations", body, headers: idempotencyKey(ctx), principal: principalOf(ctx) }));
+    const queueToken = await gate(ctx, body.scheduleId);
+    const headers = { ...idempotencyKey(ctx), [QUEUE_TOKEN_ID_HEADER]: queueToken };
+    reply(ctx, await up.reservation.call({ method: "POST", path: "/reservations", body, headers, principal: principalOf(ctx) }));
   });
 
   // Booking

@@ -21,9 +21,9 @@ export function subscribeToReservations(subscriptions: Subscriptions, queue: Red
   };
   subscriptions
     .on(ReservationCompleted, (e: ReceivedEvent<PayloadOf<typeof ReservationCompleted>>) =>
-      once("queue.reservation-completed", e.id, () => queue.expire(e.data.userId, e.data.concertId, Date.now())),
+      once("queue.reservation-completed", e.id, () => queue.expire(e.data.userId, e.data.concertId, Date.now(), e.data.queueToken)),
     )
     .on(ReservationFailed, (e: ReceivedEvent<PayloadOf<typeof ReservationFailed>>) =>
-      once("queue.reservation-failed", e.id, () => queue.restore(e.data.userId, e.data.concertId, Date.now())),
+      once("queue.reservation-failed", e.id, () => queue.restore(e.data.userId, e.data.concertId, Date.now(), e.data.queueToken)),
     );
 }

@@ -7,7 +7,7 @@ import { viewOf } from "../domain/token";
 import type { RedisQueue } from "../infra/redis-queue";
 
 const userOf = (ctx: Context) => validate(uuidParam, ctx.get(PRINCIPAL_HEADERS.userId), "user");
-const settleRequest = z.strictObject({ userId: z.uuid(), concertId: z.uuid() });
+const settleRequest = z.strictObject({ userId: z.uuid(), concertId: z.uuid(), queueToken: z.uuid().optional() });
 
 /** The queue's internal API. Users reach only their own tokens. */
 export function queueRoutes(queue: RedisQueue, config: QueueConfig): Router {
@@ -49,12 +49,12 @@ export function queueRoutes(queue: RedisQueue, config: QueueConfig): Router {
 
   // Hooks for the booking saga's events (ReservationCompleted / ReservationFailed).
   router.post("/tokens/expire", async (ctx) => {
-    const { userId, concertId } = validate(settleRequest, ctx.request.body);
-    ctx.body = { status: await queue.expire(userId, concertId, Date.now()) };
+    const { userId, concertId, queueToken } = validate(settleRequest, ctx.request.body);
+    ctx.body = { status: await queue.expire(userId, concertId, Date.now(), queueToken) };
   });
   router.post("/tokens/restore", async (ctx) => {
-    const { userId, concertId } = validate(settleRequest, ctx.request.body);
-    ctx.body = { status: await queue.restore(userId, concertId, Date.now()) };
+    const { userId, concertId, queueToken } = validate(settleRequest, ctx.request.body);
+    ctx.body = { status: await queue.restore(userId, concertId, Date.now(), queueToken) };
   });
 
   return router;

@@ -81,11 +81,14 @@ end
 return {admitted, #expired, #idle, redis.call('ZCARD', KEYS[1])}
 `;
 
-// KEYS: user, active   ARGV: now, mode ('expire' | 'restore'), ttlMs
+// KEYS: user, active   ARGV: now, mode ('expire' | 'restore'), token ('' = the user's current), userId, concertId
 const SETTLE = `
-local t = redis.call('GET', KEYS[1])
+local t = ARGV[3]
+if t == '' then t = redis.call('GET', KEYS[1]) end
 if not t then return nil end
 local key = 'queue:token:' .. t
+local owner = redis.call('HMGET', key, 'userId', 'concertId')
+if owner[1] ~= ARGV[4] or owner[2] ~= ARGV[5] then return nil end
 local h = redis.call('HMGET', key, 'status', 'expiresAt', 'completed')
 local now = tonumber(ARGV[1])
 if ARGV[2] == 'expire' then
@@ -193,12 +196,21 @@ export class RedisQueue {
   }
 
   /** Reservation completed: the user's ACTIVE token expires and its slot frees. */
-  async expire(userId: string, concertId: string, now: number): Promise<TokenStatus | null> {
-    return (await this.redis.eval(SETTLE, 2, k.user(concertId, userId), k.active(concertId), now, "expire")) as TokenStatus | null;
+  async expire(userId: string, concertId: string, now: number, token?: string): Promise<TokenStatus | null> {
+    return this.settle("expire", userId, concertId, now, token);
   }
 
   /** Reservation failed: the token is ACTIVE again, unless its time ran out or a booking used it. */
-  async restore(userId: string, concertId: string, now: number): Promise<TokenStatus | null> {
-    return (await this.redis.eval(SETTLE, 2, k.user(concertId, userId), k.active(concertId), now, "restore")) as TokenStatus | null;
+  async restore(userId: string, concertId: string, now: number, token?: string): Promise<TokenStatus | null> {
+    return this.settle("restore", userId, concertId, now, token);
+  }
+
+  /**
+   * Settles `token` — the one the booking came through — or, for events that do not name one,
+   * the user's current token. A late event about an older token never touches a newer one.
+   */
+  private async settle(mode: "expire" | "restore", userId: string, concertId: string, now: number, token = ""): Promise<TokenStatus | null> {
+    const keys = [k.user(concertId, userId), k.active(concertId)];
+    return (await this.redis.eval(SETTLE, 2, ...keys, now, mode, token, userId, concertId)) as TokenStatus | null;
   }
 }

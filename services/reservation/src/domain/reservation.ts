@@ -11,6 +11,8 @@ export interface Reservation {
   concertId: string;
   seatNumbers: string[];
   amount: number;
+  /** The queue token that admitted it (from the gateway), when known. */
+  queueToken?: string;
   /** One payment per reservation, so every retry of it is the same payment for the wallet. */
   paymentId: string;
   status: ReservationStatus;

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { createReservationRequest, ReservationCreated, uuidParam } from "@concert/contracts";
 import {
+  QUEUE_TOKEN_ID_HEADER,
   idempotent,
+  idOfIdempotencyKey,
   type IdempotencyStore,
   PRINCIPAL_HEADERS,
   problems,
@@ -60,10 +62,15 @@ export function reservationRoutes({ config, store, workflows, seat, wallet, idem
   router.post("/reservations", idempotent(idempotency), async (ctx) => {
     const userId = validate(uuidParam, ctx.get(PRINCIPAL_HEADERS.userId), "user");
     const body = validate(createReservationRequest, ctx.request.body);
-    const id = randomUUID();
+    const queueToken = ctx.get(QUEUE_TOKEN_ID_HEADER) ? validate(uuidParam, ctx.get(QUEUE_TOKEN_ID_HEADER), "queue token") : undefined;
+    // With an Idempotency-Key the reservation's id comes from it: a retry after a lost answer
+    // (the seat call timed out after the hold committed, or we stopped after it) finds its own
+    // hold again instead of a 409 on its own seats.
+    const key = ctx.get("idempotency-key");
+    const id = key ? idOfIdempotencyKey(userId, "reservation", key) : randomUUID();
     // Seats are held synchronously: "not available" is answered now, never later.
     const held = await seat.call({ method: "POST", path: "/holds", body: { reservationId: id, ...body, holdSeconds: config.HOLD_SECONDS } });
-    if (held.status !== 201) {
+    if (held.status !== 201 && held.status !== 200) {
       ctx.status = held.status;
       ctx.type = held.contentType;
       ctx.body = held.body;
@@ -71,7 +78,16 @@ export function reservationRoutes({ config, store, workflows, seat, wallet, idem
     }
     const hold = held.body as { concertId: string; seatNumbers: string[]; amount: number; expiresAt: string };
     const r = newReservation(
-      { id, userId, scheduleId: body.scheduleId, concertId: hold.concertId, seatNumbers: hold.seatNumbers, amount: hold.amount, holdExpiresAt: hold.expiresAt },
+      {
+        id,
+        userId,
+        scheduleId: body.scheduleId,
+        concertId: hold.concertId,
+        seatNumbers: hold.seatNumbers,
+        amount: hold.amount,
+        holdExpiresAt: hold.expiresAt,
+        ...(queueToken ? { queueToken } : {}),
+      },
       new Date(),
     );
     // The saga first, then the reservation: a reservation is never stored without the saga
@@ -79,7 +95,16 @@ export function reservationRoutes({ config, store, workflows, seat, wallet, idem
     // only gives the seats back.
     let scheduled = false;
     try {
-      await workflows.scheduleNewWorkflow(BOOKING_WORKFLOW, { reservationId: id, holdExpiresAt: hold.expiresAt } satisfies BookingInput, id);
+      const existing = held.status === 200 ? await store.get(id) : undefined;
+      if (existing) {
+        // The earlier attempt got as far as storing it: its saga runs, answer with it.
+        ctx.status = 201;
+        ctx.set("Location", `/reservations/${id}`);
+        ctx.body = viewOf(existing);
+        return;
+      }
+      const saga = held.status === 200 ? await workflows.getWorkflowState(id, false).catch(() => undefined) : undefined;
+      if (!saga) await workflows.scheduleNewWorkflow(BOOKING_WORKFLOW, { reservationId: id, holdExpiresAt: hold.expiresAt } satisfies BookingInput, id);
       scheduled = true;
       await store.create(r, {
         contract: ReservationCreated,

@@ -45,6 +45,7 @@ export const booking = (r: Reservation) => ({
   scheduleId: r.scheduleId,
   concertId: r.concertId,
   seatNumbers: r.seatNumbers,
+  ...(r.queueToken ? { queueToken: r.queueToken } : {}),
 });
 
 /** FAILED(reason) with its ReservationFailed, in one outbox transaction; a no-op once failed. */

@@ -1,14 +1,7 @@
-import { createHash } from "node:crypto";
 import { chargeRequest, paymentRequest, uuidParam } from "@concert/contracts";
-import { idempotent, type IdempotencyStore, PRINCIPAL_HEADERS, problems, Router, validate } from "@concert/platform";
+import { idempotent, type IdempotencyStore, idOfIdempotencyKey, PRINCIPAL_HEADERS, problems, Router, validate } from "@concert/platform";
 import type { Context } from "koa";
 import type { Wallets } from "../infra/wallets";
-
-/** A stable charge id (UUID-shaped) for a user's Idempotency-Key. */
-function chargeIdOf(userId: string, key: string): string {
-  const h = createHash("sha256").update(`${userId}\n${key}`).digest("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
 
 /** A user reaches only their own wallet. */
 function ownWallet(ctx: Context): string {
@@ -32,7 +25,7 @@ export function walletRoutes(wallets: Wallets, idempotency: IdempotencyStore): R
     // With an Idempotency-Key the charge's own id comes from it: the effect is keyed too, so
     // the charge applies once even if the key's answer was never recorded.
     const key = ctx.get("idempotency-key");
-    const { balance, chargeId } = await wallets.charge(userId, amount, key ? chargeIdOf(userId, key) : undefined);
+    const { balance, chargeId } = await wallets.charge(userId, amount, key ? idOfIdempotencyKey(userId, "charge", key) : undefined);
     ctx.status = 201;
     ctx.body = { userId, chargeId, amount, balance };
   });
