@@ -1,4 +1,8 @@
+import { request } from "node:http";
+import { serviceSpec } from "@concert/devstack";
 import { adminToken, api, closePools, sql } from "../support/stack";
+
+const GATEWAY_URL = `http://127.0.0.1:${serviceSpec("gateway").appPort}`;
 
 afterAll(closePools);
 
@@ -83,5 +87,24 @@ describe("bad input is refused with problem+json and writes nothing", () => {
 
   it("an unknown route -> 404 problem", async () => {
     expectProblem(await api("GET", "/api/nothing-here"), 404);
+  });
+
+  it("a method a route does not serve, TRACE included -> 405 problem with Allow", async () => {
+    const put = await api("PUT", "/api/concerts", { token, body: {} });
+    expectProblem(put, 405);
+    expect(put.headers.get("allow")).toMatch(/GET/);
+    // fetch refuses to send TRACE: a raw request.
+    const trace = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+      const req = request(`${GATEWAY_URL}/api/concerts`, { method: "TRACE" }, (res) => {
+        let body = "";
+        res.on("data", (c) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode!, type: String(res.headers["content-type"]), body }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(trace.status).toBe(405);
+    expect(trace.type).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(trace.body)).toMatchObject({ status: 405, title: "Method not allowed" });
   });
 });

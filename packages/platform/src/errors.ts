@@ -42,6 +42,8 @@ export const problems = {
   notFound: (what: string) => new HttpProblem(404, "not-found", "Not found", `${what} was not found.`),
   conflict: (detail: string, extensions: Record<string, unknown> = {}) =>
     new HttpProblem(409, "conflict", "Conflict", detail, extensions),
+  methodNotAllowed: (method: string) =>
+    new HttpProblem(405, "method-not-allowed", "Method not allowed", `${method} is not allowed here; see the Allow header.`),
   payloadTooLarge: () =>
     new HttpProblem(413, "payload-too-large", "Payload too large", "The request body is too large."),
   unsupportedMediaType: () =>

@@ -48,6 +48,9 @@ export function createApp(options: AppOptions): Koa & { shuttingDown: boolean } 
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw problems.notFound(`${ctx.method} ${ctx.path}`);
+      // The router's answers for a known path: a method it does not serve (405), or one no
+      // route serves at all such as TRACE (501) — both the caller's mistake, with Allow.
+      if ((ctx.status === 405 || ctx.status === 501) && ctx.body === undefined) throw problems.methodNotAllowed(ctx.method);
     } catch (err) {
       const problem = toProblem(err);
       if (problem.status >= 500) log.error({ err, method: ctx.method, path: ctx.path }, "request failed");
