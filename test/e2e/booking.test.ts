@@ -13,7 +13,7 @@ import {
   seatStatuses,
   untilStatus,
 } from "../support/booking";
-import { admittedShopper, api, closePools, eventually, internal, queueStatus, sql, userToken } from "../support/stack";
+import { adminToken, admittedShopper, api, closePools, eventually, internal, queueStatus, sql, userToken } from "../support/stack";
 
 afterEach(checkInvariants);
 afterAll(closePools);
@@ -170,6 +170,19 @@ describe("saga races", () => {
     const dropped = await api("DELETE", `/api/reservations/${id}`, { token: shopper.token });
     expect(dropped.body).toMatchObject({ status: "FAILED", reason: "cancelled" });
     expect((await seatStatuses(schedule.id))["S-1-3"]).toBe("AVAILABLE");
+  });
+
+  it("an admin reads anyone's reservation but cannot pay for it or cancel it", async () => {
+    const { schedule, shopper } = await readyToBook(20_000);
+    const held = await reserve(shopper, schedule.id, ["S-1-4"]);
+    const id = held.body.reservationId as string;
+    const admin = await adminToken();
+    expect((await api("GET", `/api/reservations/${id}`, { token: admin })).status).toBe(200);
+    expect((await api("POST", `/api/reservations/${id}/payment`, { token: admin, body: {} })).status).toBe(404);
+    expect((await api("DELETE", `/api/reservations/${id}`, { token: admin })).status).toBe(404);
+    expect((await reservationOf(shopper, id)).status).toBe("PENDING_PAYMENT");
+    expect(await balanceOf(shopper)).toBe(20_000);
+    expect((await api("DELETE", `/api/reservations/${id}`, { token: shopper.token })).body).toMatchObject({ status: "FAILED", reason: "cancelled" });
   });
 
   it("a top-up retried after a crash lost its Idempotency-Key record is applied once", async () => {

@@ -36,7 +36,8 @@ describe("identity", () => {
     expect(me.body).toMatchObject({ id: alice.id, email: alice.email, role: "user" });
     expect(JSON.stringify(me.body)).not.toMatch(/password/i);
     const [row] = await sql<{ password_hash: string }>("user", "SELECT password_hash FROM users WHERE id = ?", [alice.id]);
-    expect(row!.password_hash).toMatch(/^\$argon2id\$/);
+    // argon2id at OWASP's minimum parameters (19 MiB, 2 passes, 1 lane).
+    expect(row!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
 
     const bob = await signUp();
     // Bob asks the user service for Alice's account: not his, so it does not exist for him.
@@ -65,6 +66,19 @@ describe("identity", () => {
     const limited = await api("POST", "/api/auth/login", { body: { email: alice.email, password: "correct horse battery staple" } });
     expectProblem(limited, 429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
+  it("counts log-ins per account however its email is spelt (case, accents): 429 all the same", async () => {
+    const alice = await signUp(`limit-${randomUUID().slice(0, 8)}@example.com`);
+    const [local, domain] = alice.email.split("@");
+    const spellings = [alice.email.toUpperCase(), `${local!.replace("e", "é")}@${domain}`, `${local}@${domain!.toUpperCase()}`, ` ${alice.email}`];
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const email = spellings[i % spellings.length]!;
+      statuses.push((await api("POST", "/api/auth/login", { body: { email, password: `guess number ${i}` } })).status);
+    }
+    expect(statuses).toContain(429);
     expect(statuses.at(-1)).toBe(429);
   });
 

@@ -2,6 +2,20 @@ import { problems } from "@concert/platform";
 import type { Context, Next } from "koa";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 
+/**
+ * One key per account, however its email is spelt: the user database compares emails with an
+ * accent- and case-insensitive collation, so the limiter folds the same way (and trims). Bounded
+ * in length, so a huge body cannot become a huge key.
+ */
+export function accountKey(email: unknown): string {
+  return String(email ?? "")
+    .slice(0, 320)
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .trim()
+    .toLowerCase();
+}
+
 export interface RateLimits {
   loginPerMinute: number;
   signUpPerMinute: number;
@@ -31,7 +45,7 @@ export function rateLimits(limits: RateLimits) {
   };
 
   return {
-    login: guard(login, (ctx) => `${ctx.ip}|${String((ctx.request.body as { email?: unknown } | undefined)?.email ?? "").toLowerCase()}`),
+    login: guard(login, (ctx) => `${ctx.ip}|${accountKey((ctx.request.body as { email?: unknown } | undefined)?.email)}`),
     signUp: guard(signUp, (ctx) => ctx.ip),
     reservations: guard(reservations, (ctx) => String((ctx.state.principal as { userId?: string } | undefined)?.userId ?? ctx.ip)),
   };

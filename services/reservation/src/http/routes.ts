@@ -34,12 +34,15 @@ const callerOf = (ctx: Context) => ({ userId: ctx.get(PRINCIPAL_HEADERS.userId),
 export function reservationRoutes({ config, store, workflows, seat, wallet, idempotency }: Deps): Router {
   const router = new Router();
 
-  /** The caller's reservation; another user's does not exist for them. */
-  const own = async (ctx: Context): Promise<Reservation> => {
+  /**
+   * The caller's reservation; another user's does not exist for them. An admin may read any
+   * reservation, but only its owner pays for it or cancels it (`act`).
+   */
+  const own = async (ctx: Context, act = false): Promise<Reservation> => {
     const id = validate(uuidParam, ctx.params.id, "path");
     const r = await store.get(id);
     const caller = callerOf(ctx);
-    if (!r || (r.userId !== caller.userId && !caller.admin)) throw problems.notFound(`Reservation ${id}`);
+    if (!r || (r.userId !== caller.userId && !(caller.admin && !act))) throw problems.notFound(`Reservation ${id}`);
     return r;
   };
 
@@ -127,7 +130,7 @@ export function reservationRoutes({ config, store, workflows, seat, wallet, idem
   });
 
   router.post("/reservations/:id/payment", idempotent(idempotency), async (ctx) => {
-    const r = await own(ctx);
+    const r = await own(ctx, true);
     const refusal = paymentRefusal(r, new Date());
     if (refusal) throw problems.conflict(refusal, { status: r.status, ...(r.reason ? { reason: r.reason } : {}) });
     // Fail fast while the wallet is known to be down: nothing changes, the hold stays.
@@ -153,7 +156,7 @@ export function reservationRoutes({ config, store, workflows, seat, wallet, idem
   });
 
   router.delete("/reservations/:id", async (ctx) => {
-    const r = await own(ctx);
+    const r = await own(ctx, true);
     if (r.status === "PENDING_PAYMENT") {
       await workflows.raiseEvent(r.id, CANCEL_REQUESTED, {});
     } else if (r.status === "CONFIRMED") {
