@@ -40,6 +40,11 @@ export const databaseEnv = {
   MIGRATE_ON_START: flag.default(true),
   /** Apply pending migrations and exit (the chart's init container does this before start). */
   MIGRATE_ONLY: flag.default(false),
+  /** How often old outbox, inbox and idempotency rows are purged (ms), and how old they must be. */
+  HOUSEKEEPING_INTERVAL_MS: z.coerce.number().int().min(100).default(3_600_000),
+  OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
+  INBOX_RETENTION_DAYS: z.coerce.number().int().min(1).default(14),
+  IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(1).default(24),
 };
 
 export type ServiceConfig = z.infer<z.ZodObject<typeof serviceEnv>>;

@@ -6,6 +6,7 @@ import { shutdownBreakers } from "./breaker";
 import type { DatabaseConfig, ServiceConfig } from "./config";
 import { createDaprClient, daprDeadLetters, sidecarHealthy } from "./dapr";
 import { createDataSource, type DatabaseOptions, databaseHealthy, openDatabase } from "./database";
+import { Housekeeper } from "./housekeeping";
 import { createApp, serve } from "./http";
 import { createLogger, type Logger } from "./logger";
 import { OutboxRelay, UnitOfWork } from "./messaging";
@@ -70,7 +71,13 @@ export async function startMysqlService<C extends ServiceConfig & DatabaseConfig
       { name: "sidecar", check: () => sidecarHealthy(config) },
     ],
   });
-  const workers: Worker[] = [relay, ...(options.workers?.(parts) ?? [])];
+  const housekeeper = new Housekeeper(ds, log, {
+    intervalMs: config.HOUSEKEEPING_INTERVAL_MS,
+    outboxDays: config.OUTBOX_RETENTION_DAYS,
+    inboxDays: config.INBOX_RETENTION_DAYS,
+    idempotencyHours: config.IDEMPOTENCY_RETENTION_HOURS,
+  });
+  const workers: Worker[] = [relay, housekeeper, ...(options.workers?.(parts) ?? [])];
   for (const w of workers) w.start();
   const server = await serve(app, config, log, [
     ...workers.map((w) => () => w.stop()),

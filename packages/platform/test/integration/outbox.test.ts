@@ -8,6 +8,7 @@ import {
   createDataSource,
   createLogger,
   databaseEnv,
+  Housekeeper,
   loadConfig,
   openDatabase,
   OutboxRelay,
@@ -119,5 +120,34 @@ describe("transactional outbox through a real sidecar and Kafka", () => {
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await apply()).toBe(false);
     expect(await ds.query("SELECT COUNT(*) AS n FROM probe_effects WHERE event_id = ?", [eventId])).toEqual([{ n: "1" }]);
+  });
+
+  it("purges relayed outbox rows and old inbox marks, never what is still to be published", async () => {
+    await relay.stop(); // the old unpublished row below stays unpublished
+    const ids = { oldPublished: randomUUID(), oldPending: randomUUID(), recentPublished: randomUUID() };
+    const row = "INSERT INTO outbox (event_id, topic, type, payload, created_at, published_at) VALUES (?, 'platform-housekeeping', 'Probed', '{}', ?, ?)";
+    const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
+    await ds.query(row, [ids.oldPublished, daysAgo(30), daysAgo(30)]);
+    await ds.query(row, [ids.oldPending, daysAgo(30), null]);
+    await ds.query(row, [ids.recentPublished, daysAgo(1), daysAgo(1)]);
+    const marks = { old: randomUUID(), recent: randomUUID() };
+    await ds.query("INSERT INTO inbox (consumer, event_id, processed_at) VALUES ('housekeeping-test', ?, ?), ('housekeeping-test', ?, ?)", [
+      marks.old, daysAgo(30), marks.recent, daysAgo(1),
+    ]);
+    const keeper = new Housekeeper(ds, log, { intervalMs: 100, outboxDays: 7, inboxDays: 14, idempotencyHours: 24 });
+    const outbox = async () => ((await ds.query("SELECT event_id FROM outbox WHERE topic = 'platform-housekeeping'")) as Array<{ event_id: string }>).map((r) => r.event_id).sort();
+    const inbox = async () => ((await ds.query("SELECT event_id FROM inbox WHERE consumer = 'housekeeping-test'")) as Array<{ event_id: string }>).map((r) => r.event_id);
+    keeper.start();
+    try {
+      const deadline = Date.now() + 30_000;
+      while ((await outbox()).includes(ids.oldPublished) || (await inbox()).includes(marks.old)) {
+        if (Date.now() > deadline) throw new Error("old rows not purged within 30 s");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await keeper.stop();
+    }
+    expect(await outbox()).toEqual([ids.oldPending, ids.recentPublished].sort());
+    expect(await inbox()).toEqual([marks.recent]);
   });
 });
