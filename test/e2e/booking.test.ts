@@ -172,6 +172,18 @@ describe("saga races", () => {
     expect((await seatStatuses(schedule.id))["S-1-3"]).toBe("AVAILABLE");
   });
 
+  it("one live hold per fan and schedule: a second is refused until the first is paid or cancelled", async () => {
+    const { schedule, shopper } = await readyToBook(20_000, 6);
+    const first = await reserve(shopper, schedule.id, ["S-1-1", "S-1-2"]);
+    expect(first.status).toBe(201);
+    const hoard = await reserve(shopper, schedule.id, ["S-1-3", "S-1-4"]);
+    expect(hoard.status).toBe(409);
+    expect(hoard.body).toMatchObject({ heldReservationId: first.body.reservationId });
+    expect(await seatStatuses(schedule.id)).toMatchObject({ "S-1-3": "AVAILABLE", "S-1-4": "AVAILABLE" });
+    await api("DELETE", `/api/reservations/${first.body.reservationId}`, { token: shopper.token });
+    expect((await reserve(shopper, schedule.id, ["S-1-3"])).status).toBe(201);
+  });
+
   it("an admin reads anyone's reservation but cannot pay for it or cancel it", async () => {
     const { schedule, shopper } = await readyToBook(20_000);
     const held = await reserve(shopper, schedule.id, ["S-1-4"]);
@@ -213,7 +225,7 @@ describe("saga races", () => {
 
 describe("fault isolation", () => {
   it("wallet down: payment answers 503 fast with the breaker open, holds are still accepted, payment recovers after restart", async () => {
-    const { schedule, shopper } = await readyToBook(50_000);
+    const { concert, schedule, shopper } = await readyToBook(50_000);
     const held = await reserve(shopper, schedule.id, ["S-1-1"]);
     await stopService("wallet");
     try {
@@ -232,7 +244,7 @@ describe("fault isolation", () => {
       expect(Date.now() - started).toBeLessThan(3_000);
 
       // Reservations (seat holds) go on while payment is down; nothing changed for the pending one.
-      const another = await reserve(shopper, schedule.id, ["S-1-2"]);
+      const another = await reserve(await admittedShopper(concert.id), schedule.id, ["S-1-2"]);
       expect(another.status).toBe(201);
       expect(await reservationOf(shopper, held.body.reservationId)).toMatchObject({ status: "PENDING_PAYMENT" });
       expect((await seatStatuses(schedule.id))["S-1-1"]).toBe("HELD");
@@ -265,17 +277,19 @@ describe("fault isolation", () => {
     await stopService("reservation");
     await startService("reservation", { HOLD_SECONDS: "3" });
     try {
-      const { schedule, shopper } = await readyToBook(20_000);
+      const { concert, schedule, shopper } = await readyToBook(20_000);
+      const other = await admittedShopper(concert.id);
       const a = await reserve(shopper, schedule.id, ["S-1-4"]);
-      const b = await reserve(shopper, schedule.id, ["S-1-5"]);
+      const b = await reserve(other, schedule.id, ["S-1-5"]);
       expect(a.status).toBe(201);
+      expect(b.status).toBe(201);
       // b's saga is waiting on its timer when the service dies.
       await stopApp("reservation", "SIGKILL");
       await startService("reservation", { HOLD_SECONDS: "3" });
-      for (const id of [a.body.reservationId, b.body.reservationId]) {
-        const failed = await untilStatus(shopper, id, "FAILED", 60_000);
+      for (const [who, id] of [[shopper, a.body.reservationId], [other, b.body.reservationId]] as const) {
+        const failed = await untilStatus(who, id, "FAILED", 60_000);
         expect(failed.reason).toBe("hold_expired");
-        expect((await pay(shopper, id)).status).toBe(409);
+        expect((await pay(who, id)).status).toBe(409);
       }
       expect(await seatStatuses(schedule.id)).toMatchObject({ "S-1-4": "AVAILABLE", "S-1-5": "AVAILABLE" });
       expect(await balanceOf(shopper)).toBe(20_000);

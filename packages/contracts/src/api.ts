@@ -59,6 +59,8 @@ export const holdSeatsRequest = z.strictObject({
   scheduleId: z.uuid(),
   seatNumbers: createReservationRequest.shape.seatNumbers,
   holdSeconds: z.number().int().min(1).max(3_600),
+  /** The buyer: one live hold per user and schedule (no seat hoarding). */
+  userId: z.uuid().optional(),
 });
 export type HoldSeatsRequest = z.infer<typeof holdSeatsRequest>;
 

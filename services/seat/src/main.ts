@@ -7,6 +7,7 @@ import { seatRoutes } from "./http/routes";
 import { ScheduleInventory, Seat } from "./infra/entities";
 import { SeatHolds } from "./infra/holds";
 import { Seats1763700000200 } from "./infra/migrations/1763700000200-seats";
+import { UserHolds1763700000210 } from "./infra/migrations/1763700000210-user-holds";
 import { SeatMaps } from "./infra/seat-maps";
 import { HoldSweeper } from "./infra/sweeper";
 
@@ -25,7 +26,7 @@ runMain(async () => {
     name: "seat",
     config,
     entities: [ScheduleInventory, Seat],
-    migrations: [Seats1763700000200],
+    migrations: [Seats1763700000200, UserHolds1763700000210],
     routes: ({ ds, uow }) => {
       const { holds, maps } = seatsOf(ds, uow);
       return [seatRoutes(ds, holds, maps)];

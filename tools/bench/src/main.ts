@@ -24,7 +24,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const PER_ROW = 50;
 const ROWS = Math.round(20 * SCALE); // 1,000 seats at scale 1
-const FANS = Math.round(500 * SCALE);
+const FANS = Math.round(600 * SCALE);
 const CONTENDERS = Math.round(100 * SCALE);
 /** The contended seats: the first 20 of row 1. */
 const CONTENDED_SEATS = 20;
@@ -162,10 +162,9 @@ function seatMapReads(fans: Fan[], scheduleId: string): Promise<PhaseResult> {
 
 /** One reservation of two adjacent seats per fan, rows 2 and up: nobody competes. */
 async function distinctHolds(fans: Fan[], scheduleId: string, created: Map<string, number>): Promise<{ phase: PhaseResult; created: Map<string, number> }> {
-  const pairs = ((ROWS - 1) * PER_ROW) / 2;
   const phase = await load(
     "reservations, distinct seats",
-    fans.slice(0, pairs).map((f, i) => {
+    fans.slice(0, PAIRS).map((f, i) => {
       const row = 2 + Math.floor((2 * i) / PER_ROW);
       const n = 1 + ((2 * i) % PER_ROW);
       return {
@@ -185,12 +184,17 @@ async function distinctHolds(fans: Fan[], scheduleId: string, created: Map<strin
   return { phase, created };
 }
 
+/** The distinct holds' fans, each of whom then holds seats (one live hold per fan and schedule). */
+const PAIRS = ((ROWS - 1) * PER_ROW) / 2;
+/** Fans who hold nothing yet: they fight over the front row. */
+const contendersOf = (fans: Fan[]) => fans.slice(PAIRS, PAIRS + CONTENDERS);
+
 /** CONTENDERS fans each try two adjacent seats among the same 20: most must get 409. */
 async function contendedHolds(fans: Fan[], scheduleId: string) {
   const won: string[][] = [];
   const phase = await load(
     `contended holds (${CONTENDERS} fans, ${CONTENDED_SEATS} seats)`,
-    fans.slice(0, CONTENDERS).map((f, i) => {
+    contendersOf(fans).map((f, i) => {
       const n = 1 + ((i * 7) % (CONTENDED_SEATS - 1));
       const seatNumbers = [`A-1-${n}`, `A-1-${n + 1}`];
       return {
@@ -443,7 +447,7 @@ async function main() {
   const createdWatch = createdLag(createdAt, () => !holding);
   const distinct = await distinctHolds(fans, sale.scheduleId, createdAt).finally(() => (holding = false));
   phases.push(distinct.phase);
-  await refreshPasses(fans.slice(0, CONTENDERS), sale.concertId);
+  await refreshPasses(contendersOf(fans), sale.concertId);
   log("contended holds");
   const contended = await contendedHolds(fans, sale.scheduleId);
   phases.push(contended.phase);

@@ -72,7 +72,7 @@ export function reservationRoutes({ config, store, workflows, seat, wallet, idem
     const key = ctx.get("idempotency-key");
     const id = key ? idOfIdempotencyKey(userId, "reservation", key) : randomUUID();
     // Seats are held synchronously: "not available" is answered now, never later.
-    const held = await seat.call({ method: "POST", path: "/holds", body: { reservationId: id, ...body, holdSeconds: config.HOLD_SECONDS } });
+    const held = await seat.call({ method: "POST", path: "/holds", body: { reservationId: id, userId, ...body, holdSeconds: config.HOLD_SECONDS } });
     if (held.status !== 201 && held.status !== 200) {
       ctx.status = held.status;
       ctx.type = held.contentType;

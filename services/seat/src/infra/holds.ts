@@ -78,6 +78,7 @@ export class SeatHolds {
         throw problems.conflict("Some of the seats are not available.", { unavailableSeats: decision.seatNumbers });
       }
       if (decision.kind === "hold") {
+        if (req.userId) await this.claimForUser(tx, req.scheduleId, req.userId, req.reservationId);
         const expiresAt = new Date(now.getTime() + req.holdSeconds * 1000);
         await tx.manager.query(
           `UPDATE seats SET status = 'HELD', reservation_id = ?, hold_expires_at = ?, version = version + 1
@@ -128,6 +129,7 @@ export class SeatHolds {
         }
         if (rows.some((r) => r.status === "HELD")) {
           await tx.manager.query("UPDATE seats SET status = 'RESERVED', hold_expires_at = NULL, version = version + 1 WHERE reservation_id = ? AND status = 'HELD'", [reservationId]);
+          await tx.manager.query("DELETE FROM user_holds WHERE reservation_id = ?", [reservationId]);
           await this.markSoldOutIfLast(tx, scheduleId, inventory[0]!);
         }
         return view(reservationId, await tx.manager.query(HELD_ROWS, [reservationId]));
@@ -157,6 +159,7 @@ export class SeatHolds {
          WHERE schedule_id = ? AND seat_number IN (?) AND reservation_id = ?`,
         [rows[0]!.scheduleId, seatNumbers, reservationId],
       );
+      await tx.manager.query("DELETE FROM user_holds WHERE reservation_id = ?", [reservationId]);
       tx.publish(SeatsReleased, { scheduleId: rows[0]!.scheduleId, reservationId, seatNumbers, reason }, rows[0]!.scheduleId);
       return { scheduleId: rows[0]!.scheduleId, seatNumbers };
     });
@@ -173,6 +176,24 @@ export class SeatHolds {
       );
       return rows.map((r) => r.reservationId);
     });
+  }
+
+  /**
+   * The user's one live hold on this schedule: a second one is refused until the first is paid,
+   * cancelled or expired (seat hoarding). The claim row commits with the hold or not at all.
+   */
+  private async claimForUser(tx: Transaction, scheduleId: string, userId: string, reservationId: string): Promise<void> {
+    const res: { affectedRows: number } = await tx.manager.query(
+      "INSERT IGNORE INTO user_holds (schedule_id, user_id, reservation_id) VALUES (?, ?, ?)",
+      [scheduleId, userId, reservationId],
+    );
+    if (res.affectedRows === 1) return;
+    const [held] = await tx.manager.query("SELECT reservation_id AS reservationId FROM user_holds WHERE schedule_id = ? AND user_id = ? FOR UPDATE", [scheduleId, userId]);
+    if (held && held.reservationId !== reservationId) {
+      throw problems.conflict("You already hold seats for this schedule: pay for them or cancel that reservation first.", {
+        heldReservationId: held.reservationId,
+      });
+    }
   }
 
   private async markSoldOutIfLast(
