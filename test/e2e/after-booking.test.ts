@@ -86,8 +86,10 @@ describe("after the booking", () => {
 
   it("with the data platform down for 50 bookings, all 50 arrive exactly once after it recovers, and booking went on", async () => {
     const { concert, schedule } = await readyToBook(0, 50, 1_000);
+    const duplicatesBefore = (await platform("/admin/received")).duplicates as number;
     await setPlatform({ outage: true });
     const booked: Array<{ shopper: Shopper; reservations: string[] }> = [];
+    const seatOf = new Map<string, string>();
     try {
       const seats = Array.from({ length: 50 }, (_, i) => `S-1-${i + 1}`);
       for (let i = 0; i < seats.length; i += 10) {
@@ -100,6 +102,7 @@ describe("after the booking", () => {
             const paid = await pay(shopper, held.body.reservationId);
             expect(paid.status).toBe(200);
             booked.push({ shopper, reservations: [held.body.reservationId] });
+            seatOf.set(held.body.reservationId, seat);
           }),
         );
       }
@@ -118,8 +121,22 @@ describe("after the booking", () => {
       const now = await received();
       return keys.every((k) => now.has(k)) ? true : undefined;
     }, 90_000, "all 50 deliveries after recovery");
-    const all = (await platform("/admin/received")).keys as string[];
-    expect(all.filter((k) => keys.includes(k))).toHaveLength(50);
+    // Exactly once: no key was sent again after the platform had it, and each record is the booking's.
+    const after = await platform("/admin/received");
+    expect(after.duplicates - duplicatesBefore).toBe(0);
+    const records = (after.records as Array<{ key: string; reservationId: string; userId: string; amount: number; seatNumbers: string[] }>).filter((r) => keys.includes(r.key));
+    expect(records).toHaveLength(50);
+    for (const b of booked) {
+      const id = b.reservations[0]!;
+      expect(records.find((r) => r.reservationId === id)).toMatchObject({
+        key: `${id}:completed`,
+        kind: "completed",
+        userId: b.shopper.userId,
+        amount: 1_000,
+        seatNumbers: [seatOf.get(id)],
+        scheduleId: schedule.id,
+      });
+    }
     await expectMyPageMatches(booked);
   });
 

@@ -106,8 +106,10 @@ describe("waiting room", () => {
     expect((await statusOf()).filter((s) => s.status === "ACTIVE")).toHaveLength(3);
   });
 
-  it("refuses an ACTIVE token once its time is up, and drops a waiting token that stops polling", async () => {
-    await restartQueue({ QUEUE_ACTIVE_CAPACITY: "1", QUEUE_ACTIVE_TTL_SECONDS: "2", QUEUE_IDLE_TIMEOUT_SECONDS: "2" });
+  it("drops a waiting token that stops polling, and refuses an ACTIVE token once its time is up", async () => {
+    // Idle drop (2 s) well before the active token's expiry (8 s): the silent token cannot have
+    // been admitted and then expired, so its end can only be the idle drop.
+    await restartQueue({ QUEUE_ACTIVE_CAPACITY: "1", QUEUE_ACTIVE_TTL_SECONDS: "8", QUEUE_IDLE_TIMEOUT_SECONDS: "2" });
     const { concert, schedule } = await createConcertWithSchedule([{ name: "T", rows: 1, seatsPerRow: 2, price: 1 }]);
     const active = await joinQueue(concert.id);
     await eventually(async () => ((await queueStatus(concert.id, active)).status === "ACTIVE" ? true : undefined));
@@ -118,19 +120,21 @@ describe("waiting room", () => {
     });
     expect(seats.body.total).toBe(2);
 
-    const refused = await eventually(async () => {
-      const r = await api("GET", `/api/schedules/${schedule.id}/seats`, withQueue(active));
-      return r.status === 403 ? r : undefined;
-    }, 30_000, "expiry of the active token");
-    expect(refused.body).toMatchObject({ queueStatus: "EXPIRED" });
-
     // Watched in Redis, not through the API, so that looking does not count as polling.
     await eventually(async () => ((await redis.hget(`queue:token:${silent.queueToken}`, "status")) === "EXPIRED" ? true : undefined), 30_000, "idle token dropped");
+    expect(await redis.hget(`queue:token:${active.queueToken}`, "status")).toBe("ACTIVE");
+    expect(await redis.hget(`queue:token:${silent.queueToken}`, "activatedAt")).toBeNull();
     expect(await redis.zscore(`queue:${concert.id}:waiting`, silent.queueToken)).toBeNull();
     // Joining again gets a new place at the end of the line.
     const back = await api("POST", "/api/queue/tokens", { token: silent.token, body: { concertId: concert.id } });
     expect(back.status).toBe(201);
     expect(back.body.token).not.toBe(silent.queueToken);
+
+    const refused = await eventually(async () => {
+      const r = await api("GET", `/api/schedules/${schedule.id}/seats`, withQueue(active));
+      return r.status === 403 ? r : undefined;
+    }, 30_000, "expiry of the active token");
+    expect(refused.body).toMatchObject({ queueStatus: "EXPIRED" });
   });
 
   it("refuses another user's token, a token for another concert, and unknown concerts", async () => {
