@@ -55,11 +55,16 @@ kubectl label --overwrite namespace "$NAMESPACE" pod-security.kubernetes.io/enfo
 (($#)) || set -- -f charts/concert-booking/values-kind.yaml
 "$HELM" upgrade --install "$RELEASE" charts/concert-booking -n "$NAMESPACE" "$@" --wait --timeout 10m
 
-# --wait counts Deployments; every pod, sidecar included, must say Ready.
-if ! kubectl -n "$NAMESPACE" wait pods --all --for=condition=Ready --timeout=5m >/dev/null; then
-  kubectl -n "$NAMESPACE" get pods -o wide >&2
-  die "not every pod in $NAMESPACE became Ready"
-fi
+# --wait counts Deployments; every pod, sidecar included, must say Ready. Pods of a replaced
+# ReplicaSet may still be terminating when helm returns and vanish while waited for (NotFound):
+# the pods are listed again on each try, until all present ones are Ready or 5 minutes passed.
+ready_by=$((SECONDS + 300))
+until kubectl -n "$NAMESPACE" wait pods --all --for=condition=Ready --timeout=60s >/dev/null 2>&1; do
+  if ((SECONDS >= ready_by)); then
+    kubectl -n "$NAMESPACE" get pods -o wide >&2
+    die "not every pod in $NAMESPACE became Ready"
+  fi
+done
 log "every pod Ready in $((SECONDS - started))s"
 kubectl get pods -A
 echo
