@@ -64,6 +64,7 @@ until kubectl -n "$NAMESPACE" wait pods --all --for=condition=Ready --timeout=60
     kubectl -n "$NAMESPACE" get pods -o wide >&2
     die "not every pod in $NAMESPACE became Ready"
   fi
+  sleep 1
 done
 log "every pod Ready in $((SECONDS - started))s"
 kubectl get pods -A
