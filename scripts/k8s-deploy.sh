@@ -58,13 +58,16 @@ kubectl label --overwrite namespace "$NAMESPACE" pod-security.kubernetes.io/enfo
 # --wait counts Deployments; every pod, sidecar included, must say Ready. Pods of a replaced
 # ReplicaSet may still be terminating when helm returns and vanish while waited for (NotFound):
 # the pods are listed again on each try, until all present ones are Ready or 5 minutes passed.
+# Dapr's control plane too: on two cores its scheduler may restart while the release rolls out.
 ready_by=$((SECONDS + 300))
-until kubectl -n "$NAMESPACE" wait pods --all --for=condition=Ready --timeout=60s >/dev/null 2>&1; do
-  if ((SECONDS >= ready_by)); then
-    kubectl -n "$NAMESPACE" get pods -o wide >&2
-    die "not every pod in $NAMESPACE became Ready"
-  fi
-  sleep 1
+for ns in "$NAMESPACE" dapr-system; do
+  until kubectl -n "$ns" wait pods --all --for=condition=Ready --timeout=60s >/dev/null 2>&1; do
+    if ((SECONDS >= ready_by)); then
+      kubectl -n "$ns" get pods -o wide >&2
+      die "not every pod in $ns became Ready"
+    fi
+    sleep 1
+  done
 done
 log "every pod Ready in $((SECONDS - started))s"
 kubectl get pods -A
