@@ -22,8 +22,6 @@ export interface Reservation {
   createdAt: string;
   history: Array<{ status: ReservationStatus; at: string; reason?: FailureReason }>;
   lastPayment?: { attempt: string; outcome: PaymentOutcome; at: string };
-  /** A payment request reached (or may have reached) the wallet: failure paths must void it. */
-  paymentAttempted?: boolean;
 }
 
 const NEXT: Record<ReservationStatus, ReservationStatus[]> = {

@@ -93,9 +93,8 @@ export function bookingActivities({ store, seat, wallet, log }: Deps) {
     // RESERVED: a retry of this step after it confirmed the seats.
     const ours = held.status === 200 && (hold.status === "HELD" || hold.status === "RESERVED") && hold.seatNumbers?.length === r.seatNumbers.length;
     if (!ours) return record("SEATS_LOST");
-    // From here on a payment may exist even if we never learn its outcome (timeout): every
-    // failure path below voids it (refund, or refuse a late arrival).
-    if (!r.paymentAttempted) await store.update(r.id, (x) => ({ ...x, paymentAttempted: true }));
+    // From here on a payment may exist even if we never learn its outcome (timeout): `fail`
+    // always voids it (refund, or refuse a late arrival).
     let status: string;
     try {
       const res = await wallet.call({
