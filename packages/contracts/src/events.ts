@@ -126,6 +126,18 @@ export const DeadLetter = defineEvent(
   }),
 );
 
+/**
+ * A liveness probe of the event path, not a business event: each consuming app publishes one
+ * every few seconds through its own path (its sidecar, or for the reservation service Dapr's
+ * outbox) and watches it come back through its own subscription. Consumers acknowledge beats
+ * of other apps on a shared topic without handling them.
+ */
+export const HEARTBEAT_TYPE = "Heartbeat";
+export const Heartbeat = z.object({ app: z.string().min(1).max(64), beatId: id, sentAt: instant });
+export type Heartbeat = z.infer<typeof Heartbeat>;
+/** The topic an app's beats travel on when it has no outbox of its own to send them through. */
+export const heartbeatTopic = (app: string) => `heartbeat-${app}`;
+
 /** Every event of the system. Types are unique; topics too, but for the reservation topic. */
 export const allEvents = [
   ScheduleCreated,

@@ -13,6 +13,8 @@ const PID_DIR = join(RUN_DIR, "pids");
 export const daprd = () => join(CACHE, "dapr", DAPR_VERSION, "bin", "daprd");
 export const logFile = (proc: string) => join(LOG_DIR, `${proc}.log`);
 const pidFile = (proc: string) => join(PID_DIR, `${proc}.pid`);
+const childPidFile = (proc: string) => join(PID_DIR, `${proc}.child.pid`);
+const SUPERVISOR = join(__dirname, "supervise.js");
 
 /** The environment a service's app process runs with. */
 export function appEnv(s: ServiceSpec, extra: Record<string, string> = {}): Record<string, string> {
@@ -60,11 +62,13 @@ function daprdArgs(s: ServiceSpec): string[] {
   ];
 }
 
+/** Starts `cmd` under the supervisor (restarted when it dies, as a pod's container would be). */
 function launch(proc: string, cmd: string, args: string[], env: Record<string, string>): void {
   mkdirSync(LOG_DIR, { recursive: true });
   mkdirSync(PID_DIR, { recursive: true });
   const out = openSync(logFile(proc), "a");
-  const child = spawn(cmd, args, { cwd: ROOT, env, detached: true, stdio: ["ignore", out, out] });
+  const supervised = [SUPERVISOR, childPidFile(proc), "--", cmd, ...args];
+  const child = spawn(process.execPath, supervised, { cwd: ROOT, env, detached: true, stdio: ["ignore", out, out] });
   child.unref();
   writeFileSync(pidFile(proc), String(child.pid));
 }
@@ -81,6 +85,21 @@ function pidOf(proc: string): number | undefined {
 }
 
 export const isRunning = (proc: string) => pidOf(proc) !== undefined;
+
+/**
+ * Kills the supervised process itself (not its supervisor), as a crash would: the supervisor
+ * starts it again. Returns the pid killed, or undefined when it was not running.
+ */
+export function crash(proc: string, signal: NodeJS.Signals = "SIGKILL"): number | undefined {
+  if (!existsSync(childPidFile(proc))) return undefined;
+  const pid = Number(readFileSync(childPidFile(proc), "utf8"));
+  try {
+    process.kill(pid, signal);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}
 
 async function waitFor(what: string, log: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -140,6 +159,7 @@ async function stopProcess(proc: string, signal: NodeJS.Signals): Promise<void> 
     }
   }
   rmSync(pidFile(proc), { force: true });
+  rmSync(childPidFile(proc), { force: true });
 }
 
 export async function stopService(name: string, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {

@@ -27,6 +27,10 @@ export const serviceEnv = {
   /** Largest JSON body accepted, in bytes. */
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
+  /** The event watchdog (docs/operations.md): beat interval, when silence is unhealthy, when it restarts the sidecar (0: never). */
+  EVENT_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+  EVENT_STALE_AFTER_MS: z.coerce.number().int().min(100).default(20_000),
+  EVENT_RESTART_AFTER_MS: z.coerce.number().int().min(0).default(60_000),
 };
 
 /** A service that owns a MySQL database through TypeORM. */

@@ -1,7 +1,8 @@
 import { CommunicationProtocolEnum, DaprClient, LogLevel, type LoggerOptions } from "@dapr/dapr";
-import { DeadLetter } from "@concert/contracts";
+import { DeadLetter, type Heartbeat, HEARTBEAT_TYPE, heartbeatTopic } from "@concert/contracts";
 import type { ServiceConfig } from "./config";
-import type { DeadLetterSink } from "./subscriptions";
+import { EventWatchdog } from "./heartbeat";
+import type { DeadLetterSink, Subscriptions } from "./subscriptions";
 import type { Logger } from "./logger";
 
 /**
@@ -49,4 +50,51 @@ export function daprDeadLetters(dapr: DaprClient, pubsubName: string): DeadLette
     });
     if (res.error) throw res.error;
   };
+}
+
+/** Asks this app's sidecar to shut down; its supervisor (the kubelet, or the local stack's) starts it again. */
+export async function shutdownSidecar(config: ServiceConfig): Promise<void> {
+  const res = await fetch(`http://${config.DAPR_HOST}:${config.DAPR_HTTP_PORT}/v1.0/shutdown`, {
+    method: "POST",
+    headers: config.DAPR_API_TOKEN ? { "dapr-api-token": config.DAPR_API_TOKEN } : {},
+    signal: AbortSignal.timeout(5_000),
+  });
+  if (!res.ok) throw new Error(`sidecar shutdown answered ${res.status}`);
+}
+
+/**
+ * The event watchdog of an app that consumes events: its beats go out on `topic` through `send`
+ * (by default straight through the sidecar to the app's own heartbeat topic) and come back
+ * through `subscriptions`.
+ */
+export function watchEvents(
+  app: string,
+  config: ServiceConfig,
+  dapr: DaprClient,
+  subscriptions: Subscriptions,
+  log: Logger,
+  path: { topic: string; send: (beat: Heartbeat) => Promise<void> } = {
+    topic: heartbeatTopic(app),
+    send: async (beat) => {
+      const res = await dapr.pubsub.publish(config.PUBSUB_NAME, heartbeatTopic(app), beat, {
+        metadata: { "cloudevent.type": HEARTBEAT_TYPE, partitionKey: beat.beatId },
+      });
+      if (res.error) throw res.error;
+    },
+  },
+): EventWatchdog {
+  const watchdog = new EventWatchdog(
+    {
+      app,
+      intervalMs: config.EVENT_HEARTBEAT_INTERVAL_MS,
+      staleAfterMs: config.EVENT_STALE_AFTER_MS,
+      restartAfterMs: config.EVENT_RESTART_AFTER_MS,
+      send: path.send,
+      lastDeliveryAt: () => subscriptions.lastDeliveryAt,
+      restartSidecar: () => shutdownSidecar(config),
+    },
+    log,
+  );
+  subscriptions.heartbeats(path.topic, (beat) => watchdog.seen(beat));
+  return watchdog;
 }

@@ -8,6 +8,7 @@ import type { ServiceConfig } from "./config";
 import { contextFromTraceparent, runWithContext } from "./context";
 import { problems, toProblem } from "./errors";
 import type { Logger } from "./logger";
+import type { EventWatchdog } from "./heartbeat";
 import { Subscriptions } from "./subscriptions";
 
 export interface ReadinessCheck {
@@ -24,9 +25,11 @@ export interface AppOptions {
   readiness?: ReadinessCheck[];
   /** Internal services accept calls only from their own sidecar (Dapr app API token). */
   requireAppToken: boolean;
+  /** The app's event watchdog: served on `/health/events`, reported by `/readyz` and `/metrics`. */
+  events?: EventWatchdog;
 }
 
-const OPEN_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
+const OPEN_PATHS = new Set(["/healthz", "/readyz", "/metrics", "/health/events"]);
 const JSON_TYPES = ["application/json", "application/cloudevents+json", "application/problem+json"];
 
 /** A Koa app with the platform's middleware: trace context, logs, problems, guard, body, health. */
@@ -114,11 +117,24 @@ export function createApp(options: AppOptions): Koa & { shuttingDown: boolean } 
     ctx.status = ready ? 200 : 503;
     // Breakers are reported, not gating: an open breaker is a degraded dependency the service
     // is built to work around (fail fast, fallback), not a reason to take it out of rotation.
-    ctx.body = { status: ready ? "ready" : "not-ready", checks: Object.fromEntries(checks), breakers: breakerSnapshots() };
+    // The event path is reported, not gating either: a lagging consumer is no reason to stop
+    // serving requests (at a sale opening that would turn lag into an outage); the watchdog
+    // restarts a sidecar whose consumer is gone, and /health/events is what alerts read.
+    ctx.body = {
+      status: ready ? "ready" : "not-ready",
+      checks: Object.fromEntries(checks),
+      breakers: breakerSnapshots(),
+      ...(options.events ? { events: options.events.status() } : {}),
+    };
+  });
+  health.get("/health/events", (ctx) => {
+    const status = options.events?.status();
+    ctx.status = !status || status.healthy ? 200 : 503;
+    ctx.body = status ?? { state: "none", healthy: true };
   });
   health.get("/metrics", (ctx) => {
     ctx.type = "text/plain; version=0.0.4";
-    ctx.body = breakerMetrics();
+    ctx.body = breakerMetrics() + (options.events?.metrics() ?? "");
   });
   app.use(health.routes());
 

@@ -6,6 +6,7 @@ export * from "./dapr";
 export * from "./deliveries";
 export * from "./database";
 export * from "./errors";
+export * from "./heartbeat";
 export * from "./housekeeping";
 export * from "./http";
 export * from "./idempotency";

@@ -4,7 +4,7 @@ import type Router from "@koa/router";
 import type { DataSource } from "typeorm";
 import { shutdownBreakers } from "./breaker";
 import type { DatabaseConfig, ServiceConfig } from "./config";
-import { createDaprClient, daprDeadLetters, sidecarHealthy } from "./dapr";
+import { createDaprClient, daprDeadLetters, sidecarHealthy, watchEvents } from "./dapr";
 import { createDataSource, type DatabaseOptions, databaseHealthy, openDatabase } from "./database";
 import { Housekeeper } from "./housekeeping";
 import { createApp, serve } from "./http";
@@ -60,11 +60,14 @@ export async function startMysqlService<C extends ServiceConfig & DatabaseConfig
     subscriptions: new Subscriptions(config.PUBSUB_NAME, { consumer: name, deadLetters: daprDeadLetters(dapr, config.PUBSUB_NAME) }),
   };
   options.subscribe?.(parts);
+  // An app that consumes events watches its consumer with heartbeats (see EventWatchdog).
+  const events = options.subscribe ? watchEvents(name, config, dapr, parts.subscriptions, log) : undefined;
   const app = createApp({
     config,
     log,
     routers: options.routes(parts),
     subscriptions: parts.subscriptions,
+    ...(events ? { events } : {}),
     requireAppToken: true,
     readiness: [
       { name: "database", check: () => databaseHealthy(ds) },
@@ -77,7 +80,7 @@ export async function startMysqlService<C extends ServiceConfig & DatabaseConfig
     inboxDays: config.INBOX_RETENTION_DAYS,
     idempotencyHours: config.IDEMPOTENCY_RETENTION_HOURS,
   });
-  const workers: Worker[] = [relay, housekeeper, ...(options.workers?.(parts) ?? [])];
+  const workers: Worker[] = [relay, housekeeper, ...(events ? [events] : []), ...(options.workers?.(parts) ?? [])];
   for (const w of workers) w.start();
   const server = await serve(app, config, log, [
     ...workers.map((w) => () => w.stop()),

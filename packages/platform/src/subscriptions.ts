@@ -1,5 +1,5 @@
 import Router from "@koa/router";
-import type { EventContract, PayloadOf } from "@concert/contracts";
+import { type EventContract, Heartbeat, HEARTBEAT_TYPE, type PayloadOf } from "@concert/contracts";
 import type { Logger } from "./logger";
 
 /** A CloudEvent as the sidecar delivers it, with its payload checked against the contract. */
@@ -70,6 +70,9 @@ export class Subscriptions {
   private readonly topics = new Map<string, TopicEntry>();
   /** Failed deliveries per event id (bounded): a message that keeps failing is parked. */
   private readonly failures = new Map<string, number>();
+  private onBeat?: (beat: Heartbeat) => void;
+  /** When the sidecar last delivered anything (epoch ms): the event watchdog's sign of life. */
+  lastDeliveryAt = 0;
 
   constructor(
     private readonly pubsubName: string,
@@ -89,6 +92,16 @@ export class Subscriptions {
     return this;
   }
 
+  /**
+   * Receives heartbeats (see `EventWatchdog`) on `topic`, subscribing to it if no handler does.
+   * Beats on any subscribed topic are acknowledged without reaching a handler.
+   */
+  heartbeats(topic: string, onBeat: (beat: Heartbeat) => void): this {
+    if (!this.topics.has(topic)) this.topics.set(topic, { byType: new Map<string, Entry>() });
+    this.onBeat = onBeat;
+    return this;
+  }
+
   /** What `/dapr/subscribe` answers. */
   list(): Subscription[] {
     // With a sink, the sidecar parks what it could not deliver at all (app down past the
@@ -104,6 +117,12 @@ export class Subscriptions {
     const entries = this.topics.get(topic);
     if (!entries) return DELIVERY.drop;
     const envelope = (body ?? {}) as Record<string, unknown>;
+    this.lastDeliveryAt = Date.now();
+    if (envelope.type === HEARTBEAT_TYPE) {
+      const beat = Heartbeat.safeParse(envelope.data);
+      if (beat.success) this.onBeat?.(beat.data);
+      return DELIVERY.success;
+    }
     // A topic with one event type accepts it under any CloudEvent type; a shared topic
     // dispatches on the type and acknowledges types this app does not consume.
     const entry = entries.byType.size === 1 ? [...entries.byType.values()][0]! : entries.byType.get(String(envelope.type));

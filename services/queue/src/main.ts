@@ -7,6 +7,7 @@ import {
   serve,
   sidecarHealthy,
   Subscriptions,
+  watchEvents,
 } from "@concert/platform";
 import { loadQueueConfig } from "./config";
 import { subscribeToReservations } from "./events/reservations";
@@ -19,22 +20,23 @@ runMain(async () => {
   const log = createLogger("queue", config.LOG_LEVEL);
   const queue = RedisQueue.connect(config.REDIS_URL);
   const admitter = new Admitter(queue, config, log);
-  const subscriptions = new Subscriptions(config.PUBSUB_NAME, {
-    consumer: "queue",
-    deadLetters: daprDeadLetters(createDaprClient(config, log), config.PUBSUB_NAME),
-  });
+  const dapr = createDaprClient(config, log);
+  const subscriptions = new Subscriptions(config.PUBSUB_NAME, { consumer: "queue", deadLetters: daprDeadLetters(dapr, config.PUBSUB_NAME) });
   subscribeToReservations(subscriptions, queue, queue.redis);
+  const events = watchEvents("queue", config, dapr, subscriptions, log);
   const app = createApp({
     config,
     log,
     requireAppToken: true,
     routers: [queueRoutes(queue, config)],
     subscriptions,
+    events,
     readiness: [
       { name: "redis", check: () => queue.ping() },
       { name: "sidecar", check: () => sidecarHealthy(config) },
     ],
   });
   admitter.start();
-  await serve(app, config, log, [() => admitter.stop(), () => queue.close()]);
+  events.start();
+  await serve(app, config, log, [() => events.stop(), () => admitter.stop(), () => queue.close()]);
 });

@@ -8,8 +8,11 @@ import {
   serve,
   shutdownBreakers,
   sidecarHealthy,
+  Subscriptions,
   Upstream,
+  watchEvents,
 } from "@concert/platform";
+import { RESERVATION_TOPIC } from "@concert/contracts";
 import { DaprWorkflowClient, WorkflowRuntime } from "@dapr/dapr";
 import { loadReservationConfig } from "./config";
 import { reservationRoutes } from "./http/routes";
@@ -43,16 +46,27 @@ runMain(async () => {
   runtime.registerWorkflowWithName(CANCELLATION_WORKFLOW, cancellationWorkflow(cancellation));
   for (const [name, fn] of Object.entries({ ...booking, ...cancellation })) runtime.registerActivityWithName(name, fn);
 
+  // The reservation app consumes nothing, but its events leave through Dapr's outbox, whose
+  // internal consumer lives in this app's sidecar: heartbeats through the outbox, read back
+  // from the reservation topic, watch that path.
+  const subscriptions = new Subscriptions(config.PUBSUB_NAME, { consumer: "reservation" });
+  const events = watchEvents("reservation", config, dapr, subscriptions, log, {
+    topic: RESERVATION_TOPIC,
+    send: (beat) => store.heartbeat(beat),
+  });
   const app = createApp({
     config,
     log,
+    subscriptions,
+    events,
     requireAppToken: true,
     routers: [reservationRoutes({ config, store, workflows, seat, wallet, idempotency: new DaprIdempotencyStore(dapr, config.STATE_STORE) })],
     readiness: [{ name: "sidecar", check: () => sidecarHealthy(config) }],
   });
-  await serve(app, config, log, [() => runtime.stop(), () => workflows.stop(), async () => shutdownBreakers()]);
+  await serve(app, config, log, [() => events.stop(), () => runtime.stop(), () => workflows.stop(), async () => shutdownBreakers()]);
   // The sidecar must be up before the workflow worker connects to it.
   while (!(await sidecarHealthy(config))) await new Promise((r) => setTimeout(r, 200));
   await runtime.start();
+  events.start();
   log.info("workflow runtime started");
 });

@@ -37,6 +37,20 @@ describe("Subscriptions", () => {
     expect(seen).toEqual(["B2", "A1"]);
   });
 
+  it("acknowledges heartbeats on any topic without reaching a handler, and hands them to the watchdog", async () => {
+    const handled: unknown[] = [];
+    const beats: string[] = [];
+    const subs = new Subscriptions("pubsub").on(Thing, async (e) => void handled.push(e.data)).heartbeats("heartbeat-test", (b) => void beats.push(b.app));
+    expect(subs.list().map((s) => s.topic)).toEqual(["thing-happened", "heartbeat-test"]);
+    const beat = { app: "test", beatId: "4c1d6d2e-8a43-4bd5-9a9f-2b8f0e0f4a11", sentAt: new Date().toISOString() };
+    // On a single-type topic too, where any other type is taken for the topic's event.
+    await expect(subs.deliver("thing-happened", { id: "b1", type: "Heartbeat", data: beat }, log)).resolves.toBe(DELIVERY.success);
+    await expect(subs.deliver("heartbeat-test", { id: "b2", type: "Heartbeat", data: beat }, log)).resolves.toBe(DELIVERY.success);
+    expect(handled).toEqual([]);
+    expect(beats).toEqual(["test", "test"]);
+    expect(subs.lastDeliveryAt).toBeGreaterThan(Date.now() - 1_000);
+  });
+
   it("hands the handler the validated payload and answers SUCCESS", async () => {
     const seen: Array<ReceivedEvent<{ n: number }>> = [];
     const subs = new Subscriptions("pubsub").on(Thing, async (e) => void seen.push(e));

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { DaprClient } from "@dapr/dapr";
 import { StateConcurrencyEnum, StateConsistencyEnum } from "@dapr/dapr";
-import type { EventContract, PayloadOf } from "@concert/contracts";
+import { type EventContract, type Heartbeat, HEARTBEAT_TYPE, type PayloadOf } from "@concert/contracts";
 import {
   canMove,
   moveTo,
@@ -125,6 +125,20 @@ export class ReservationStore {
       },
     ] as never);
     this.writes.emit(value.id, value);
+  }
+
+  /**
+   * A heartbeat through the same outbox as the aggregate's events (see EventWatchdog): if Dapr's
+   * internal outbox consumer is gone, beats stop coming back just as events stop flowing.
+   */
+  async heartbeat(beat: Heartbeat): Promise<void> {
+    await this.dapr.state.transaction(this.storeName, [
+      { operation: "upsert", request: { key: `heartbeat-${beat.app}`, value: beat, metadata: { type: HEARTBEAT_TYPE } } },
+      {
+        operation: "upsert",
+        request: { key: `heartbeat-${beat.app}`, value: beat, metadata: { "outbox.projection": "true", contentType: "application/json" } },
+      },
+    ] as never);
   }
 
   private async read(id: string): Promise<Versioned | undefined> {
