@@ -27,6 +27,8 @@ module.exports = {
       ],
       slowTestThreshold: 30,
     },
+    // The fault suite on the real local stack (test/chaos): `make chaos` runs every fault.
+    { ...common, displayName: "chaos", testMatch: ["<rootDir>/test/chaos/**/*.test.ts"], slowTestThreshold: 120 },
     // A real single-node cluster (scripts/k8s.sh up): Helm installs, upgrades and uninstalls the
     // system and a booking goes through it. Each test sets its own budget.
     { ...common, displayName: "k8s", testMatch: ["<rootDir>/test/k8s/**/*.test.ts"], slowTestThreshold: 120 },

@@ -56,7 +56,11 @@ export function idempotent(store: IdempotencyStore) {
       if (first.requestHash !== requestHash) {
         throw new HttpProblem(422, "idempotency-key-reused", "Idempotency key reused", "This Idempotency-Key was used with a different request.");
       }
-      if (first.status === undefined) throw problems.conflict("A request with this Idempotency-Key is still being processed.");
+      // Its own type and a Retry-After: a client tells "try again shortly" (the first request is
+      // running, or crashed and its claim goes stale) from a conflict with the world.
+      if (first.status === undefined) {
+        throw new HttpProblem(409, "request-in-progress", "Request in progress", "A request with this Idempotency-Key is still being processed.", { retryAfter: 1 });
+      }
       ctx.status = first.status;
       ctx.type = first.contentType ?? "application/json";
       ctx.body = first.body;
@@ -140,31 +144,54 @@ export class CreateIdempotencyTable1763700000001 implements MigrationInterface {
   }
 }
 
+/** A record as the Dapr store keeps it: with when it was claimed, to tell a crashed claim. */
+type StoredRecord = IdempotencyRecord & { claimedAt?: number };
+
 /** Idempotency records in a Dapr state store (for services whose state lives there). */
 export class DaprIdempotencyStore implements IdempotencyStore {
   constructor(
     private readonly dapr: DaprClient,
     private readonly storeName: string,
     private readonly ttlSeconds = 86_400,
+    private readonly staleClaimSeconds = STALE_CLAIM_SECONDS,
   ) {}
 
   private stateKey = (key: string) => `idempotency-${key}`;
 
+  /**
+   * A claim is an insert (first-write without an ETag). One that was never answered (a crash)
+   * is taken over once it is STALE_CLAIM_SECONDS old, with its ETag so one retry wins. Every
+   * record lives ttlSeconds; a row past its TTL is invisible to reads but stays in the table
+   * until the store's cleanup, so a claim that finds nothing readable replaces it.
+   */
   async claim(key: string, requestHash: string): Promise<IdempotencyRecord | undefined> {
-    // first-write without an ETag inserts only when the key does not exist yet.
+    const stateKey = this.stateKey(key);
+    const claim: StoredRecord = { requestHash, claimedAt: Date.now() };
+    if (await this.save(stateKey, claim, { firstWrite: true })) return undefined;
+    const [item] = (await this.dapr.state.getBulk(this.storeName, [stateKey])) as Array<{ data?: StoredRecord | ""; etag?: string }>;
+    const existing = item?.data || undefined;
+    if (!existing) {
+      if (await this.save(stateKey, claim, {})) return undefined;
+      throw new Error("idempotency claim failed");
+    }
+    const stale = existing.status === undefined && Date.now() - (existing.claimedAt ?? 0) > this.staleClaimSeconds * 1000;
+    if (stale && item?.etag && (await this.save(stateKey, claim, { firstWrite: true, etag: item.etag }))) return undefined;
+    return existing;
+  }
+
+  private async save(key: string, value: StoredRecord, how: { firstWrite?: boolean; etag?: string }): Promise<boolean> {
     const saved = await this.dapr.state.save(this.storeName, [
       {
-        key: this.stateKey(key),
-        value: { requestHash },
-        options: { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE, consistency: StateConsistencyEnum.CONSISTENCY_STRONG },
-        // An unanswered claim (a crash) lapses by itself; the answer is kept for ttlSeconds.
-        metadata: { ttlInSeconds: String(STALE_CLAIM_SECONDS) },
+        key,
+        value,
+        ...(how.etag ? { etag: how.etag } : {}),
+        ...(how.firstWrite
+          ? { options: { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE, consistency: StateConsistencyEnum.CONSISTENCY_STRONG } }
+          : {}),
+        metadata: { ttlInSeconds: String(this.ttlSeconds) },
       },
     ]);
-    if (!saved.error) return undefined;
-    const existing = (await this.dapr.state.get(this.storeName, this.stateKey(key))) as IdempotencyRecord | "";
-    if (!existing) throw saved.error;
-    return existing;
+    return !saved.error;
   }
 
   async complete(key: string, r: { status: number; contentType: string; body: unknown }): Promise<void> {
