@@ -34,8 +34,11 @@ export interface IdempotencyStore {
 }
 
 const KEY = /^[A-Za-z0-9._:-]{1,128}$/;
-/** A claim older than this whose request never answered (a crash) may be taken over. */
-const STALE_CLAIM_SECONDS = 60;
+/**
+ * A claim older than this whose request never answered (a crash) may be taken over: no request
+ * runs that long (the gateway gives up on a call after 20 s at most).
+ */
+const STALE_CLAIM_SECONDS = 30;
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
 /**

@@ -17,6 +17,7 @@ import { DaprWorkflowClient, WorkflowRuntime } from "@dapr/dapr";
 import { loadReservationConfig } from "./config";
 import { reservationRoutes } from "./http/routes";
 import { ReservationStore } from "./infra/store";
+import { WorkflowWorker } from "./infra/workflow-worker";
 import { BOOKING_WORKFLOW, bookingActivities, bookingWorkflow } from "./workflows/booking";
 import { CANCELLATION_WORKFLOW, cancellationActivities, cancellationWorkflow } from "./workflows/cancellation";
 
@@ -39,12 +40,19 @@ runMain(async () => {
     logger: sdkLogger(log),
   };
   const workflows = new DaprWorkflowClient(grpc);
-  const runtime = new WorkflowRuntime(grpc);
   const booking = bookingActivities({ store, seat, wallet, log });
   const cancellation = cancellationActivities({ store, seat, wallet });
-  runtime.registerWorkflowWithName(BOOKING_WORKFLOW, bookingWorkflow(booking));
-  runtime.registerWorkflowWithName(CANCELLATION_WORKFLOW, cancellationWorkflow(cancellation));
-  for (const [name, fn] of Object.entries({ ...booking, ...cancellation })) runtime.registerActivityWithName(name, fn);
+  const worker = new WorkflowWorker(
+    () => {
+      const runtime = new WorkflowRuntime(grpc);
+      runtime.registerWorkflowWithName(BOOKING_WORKFLOW, bookingWorkflow(booking));
+      runtime.registerWorkflowWithName(CANCELLATION_WORKFLOW, cancellationWorkflow(cancellation));
+      for (const [name, fn] of Object.entries({ ...booking, ...cancellation })) runtime.registerActivityWithName(name, fn);
+      return runtime;
+    },
+    config,
+    log,
+  );
 
   // The reservation app consumes nothing, but its events leave through Dapr's outbox, whose
   // internal consumer lives in this app's sidecar: heartbeats through the outbox, read back
@@ -61,12 +69,13 @@ runMain(async () => {
     events,
     requireAppToken: true,
     routers: [reservationRoutes({ config, store, workflows, seat, wallet, idempotency: new DaprIdempotencyStore(dapr, config.STATE_STORE) })],
-    readiness: [{ name: "sidecar", check: () => sidecarHealthy(config) }],
+    readiness: [
+      { name: "sidecar", check: () => sidecarHealthy(config) },
+      // Without a connected worker no saga moves: not ready, and the keeper starts a new one.
+      { name: "workflow-worker", check: () => worker.connected() },
+    ],
   });
-  await serve(app, config, log, [() => events.stop(), () => runtime.stop(), () => workflows.stop(), async () => shutdownBreakers()]);
-  // The sidecar must be up before the workflow worker connects to it.
-  while (!(await sidecarHealthy(config))) await new Promise((r) => setTimeout(r, 200));
-  await runtime.start();
+  await serve(app, config, log, [() => events.stop(), () => worker.stop(), () => workflows.stop(), async () => shutdownBreakers()]);
+  worker.start();
   events.start();
-  log.info("workflow runtime started");
 });
