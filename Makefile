@@ -56,6 +56,9 @@ skaffold: ## Build skaffold from source (for the local-cluster profile: render a
 test-k8s: ## Run only the cluster tests (install, booking, upgrade, uninstall) on a fresh cluster
 	@scripts/bootstrap.sh && scripts/k8s.sh up && { npx jest --runInBand --selectProjects k8s; s=$$?; scripts/k8s.sh down; exit $$s; }
 
+chaos: ## Fault suite on the running stack: SIGKILLs each app, sidecar, Kafka, MariaDB, Redis mid-booking; checks and prints a table
+	@npx tsc -b && CHAOS_FAULTS=all npx jest --runInBand --selectProjects chaos
+
 bench: ## Sale-opening load on the running stack (seat-map reads, hold storm); writes .run/bench.json
 	@npx tsc -b tools/bench && node tools/bench/dist/main.js
 

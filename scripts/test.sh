@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh or warm machine: installs what is missing and builds, then
 #   1. the local stack: starts the real stack and the services with their sidecars, runs the unit
-#      and integration tests, stops what it started;
+#      and integration tests and the short fault subset (test/chaos), stops what it started;
 #   2. the cluster: builds a single-node Kubernetes here (scripts/k8s.sh), runs the tests that
 #      install the system with Helm and book through it, tears the cluster down;
 # and prints "N passed, N failed" over both runs. Extra arguments go to both jest runs.
@@ -36,7 +36,7 @@ status=0
 "$ROOT/scripts/infra.sh" up
 log "starting services with their sidecars"
 node packages/devstack/dist/cli.js start
-npx jest --runInBand --selectProjects unit integration --json --outputFile="$local_result" "$@" || status=1
+npx jest --runInBand --selectProjects unit integration chaos --json --outputFile="$local_result" "$@" || status=1
 stop_local
 
 # 2. The cluster.

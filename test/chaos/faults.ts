@@ -108,6 +108,7 @@ async function book(fan: Fan, scheduleId: string): Promise<void> {
       fan.status = r.body.status;
       return;
     }
+    if (Date.now() > deadline) throw new Error(`${fan.reservationId} still PENDING_PAYMENT after its payment answered`);
     await pause(300);
   }
 }
@@ -124,7 +125,8 @@ export interface FaultResult {
 
 /**
  * Whether the whole stack serves again: every process answers ready, and every app's event
- * watchdog has seen one of its own heartbeats come back since `since` (events flow again).
+ * watchdog has seen, since `since`, one of its own heartbeats come back and a producer's beat on
+ * each topic that carries them (events flow again).
  */
 async function recovered(since: number): Promise<boolean> {
   const checks = await Promise.all(
@@ -133,8 +135,14 @@ async function recovered(since: number): Promise<boolean> {
         const ready = await fetch(`http://127.0.0.1:${s.appPort}/readyz`, { signal: AbortSignal.timeout(2_000) });
         if (!ready.ok) return false;
         if (s.sidecar === false) return true;
-        const events = (await (await fetch(`http://127.0.0.1:${s.appPort}/health/events`, { signal: AbortSignal.timeout(2_000) })).json()) as { state: string; silenceMs: number };
-        return events.state === "none" || (events.state === "ok" && events.silenceMs < Date.now() - since);
+        const events = (await (await fetch(`http://127.0.0.1:${s.appPort}/health/events`, { signal: AbortSignal.timeout(2_000) })).json()) as {
+          state: string;
+          silenceMs: number;
+          topics?: Array<{ silenceMs: number }>;
+        };
+        // Its own beats, and its producers' beats on the topics it consumes, arrived since the fault.
+        const fresh = (ms: number) => ms < Date.now() - since;
+        return events.state === "none" || (events.state === "ok" && fresh(events.silenceMs) && (events.topics ?? []).every((t) => fresh(t.silenceMs)));
       } catch {
         return false;
       }

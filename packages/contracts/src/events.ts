@@ -135,6 +135,8 @@ export const DeadLetter = defineEvent(
 export const HEARTBEAT_TYPE = "Heartbeat";
 export const Heartbeat = z.object({ app: z.string().min(1).max(64), beatId: id, sentAt: instant });
 export type Heartbeat = z.infer<typeof Heartbeat>;
+/** Topics whose producer beats on them (the reservation service, through its outbox), by producer. */
+export const BEATING_TOPICS: Record<string, string> = { [RESERVATION_TOPIC]: "reservation" };
 /** The topic an app's beats travel on when it has no outbox of its own to send them through. */
 export const heartbeatTopic = (app: string) => `heartbeat-${app}`;
 

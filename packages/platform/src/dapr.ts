@@ -1,5 +1,5 @@
 import { CommunicationProtocolEnum, DaprClient, LogLevel, type LoggerOptions } from "@dapr/dapr";
-import { DeadLetter, type Heartbeat, HEARTBEAT_TYPE, heartbeatTopic } from "@concert/contracts";
+import { BEATING_TOPICS, DeadLetter, type Heartbeat, HEARTBEAT_TYPE, heartbeatTopic } from "@concert/contracts";
 import type { ServiceConfig } from "./config";
 import { EventWatchdog } from "./heartbeat";
 import type { DeadLetterSink, Subscriptions } from "./subscriptions";
@@ -90,11 +90,21 @@ export function watchEvents(
       staleAfterMs: config.EVENT_STALE_AFTER_MS,
       restartAfterMs: config.EVENT_RESTART_AFTER_MS,
       send: path.send,
-      lastDeliveryAt: () => subscriptions.lastDeliveryAt,
+      lastDeliveryAt: (topic) => (topic === undefined ? subscriptions.lastDeliveryAt : (subscriptions.lastDeliveryOn.get(topic) ?? 0)),
       restartSidecar: () => shutdownSidecar(config),
+      expectBeats: subscriptions
+        .list()
+        .flatMap(({ topic }) => (BEATING_TOPICS[topic] && BEATING_TOPICS[topic] !== app ? [{ topic, app: BEATING_TOPICS[topic] }] : [])),
+      sourceHealthy: async (source) => {
+        const res = await fetch(`http://${config.DAPR_HOST}:${config.DAPR_HTTP_PORT}/v1.0/invoke/${source}/method/health/events`, {
+          headers: config.DAPR_API_TOKEN ? { "dapr-api-token": config.DAPR_API_TOKEN } : {},
+          signal: AbortSignal.timeout(2_000),
+        });
+        return res.ok && ((await res.json()) as { state?: string }).state === "ok";
+      },
     },
     log,
   );
-  subscriptions.heartbeats(path.topic, (beat) => watchdog.seen(beat));
+  subscriptions.heartbeats(path.topic, (beat, topic) => watchdog.seen(beat, topic));
   return watchdog;
 }

@@ -17,10 +17,21 @@ export interface EventWatchdogOptions {
   restartAfterMs: number;
   /** Publishes a beat through the path being watched. */
   send: (beat: Heartbeat) => Promise<void>;
-  /** When the sidecar last delivered any event to this app (epoch ms, 0 if never). */
-  lastDeliveryAt: () => number;
+  /** When the sidecar last delivered any event to this app, or one of `topic` (epoch ms, 0 if never). */
+  lastDeliveryAt: (topic?: string) => number;
   /** Asks the sidecar to shut down (Dapr's `/v1.0/shutdown`). */
   restartSidecar: () => Promise<void>;
+  /** Whether another app's own beats flow (its `/health/events`, through service invocation). */
+  sourceHealthy?: (app: string) => Promise<boolean>;
+  /** Topics this app consumes whose producer beats on them: watched from the start. */
+  expectBeats?: Array<{ topic: string; app: string }>;
+}
+
+/** Beats of another app seen on one of this app's topics: the producer's liveness on that topic. */
+interface SourceTopic {
+  app: string;
+  topic: string;
+  lastAt: number;
 }
 
 export type EventPathState = "starting" | "ok" | "lagging" | "stale" | "not-publishing";
@@ -30,6 +41,8 @@ export interface EventPathStatus {
   healthy: boolean;
   /** Milliseconds since a beat last came back (or since the watch began, before the first). */
   silenceMs: number;
+  /** Topics whose producer beats on them: milliseconds since its last beat reached this app. */
+  topics: Array<{ topic: string; source: string; silenceMs: number }>;
   /** How late the last beat came back: sent → delivered to this app. */
   lagMs: number | null;
   publishFailures: number;
@@ -53,6 +66,7 @@ export class EventWatchdog implements Worker {
   private publishFailures = 0;
   private sidecarRestarts = 0;
   private ticking?: Promise<void>;
+  private readonly sources = new Map<string, SourceTopic>();
 
   constructor(
     private readonly options: EventWatchdogOptions,
@@ -61,6 +75,9 @@ export class EventWatchdog implements Worker {
 
   start(): void {
     this.armedAt = Date.now();
+    for (const { topic, app } of this.options.expectBeats ?? []) {
+      if (!this.sources.has(`${app}|${topic}`)) this.sources.set(`${app}|${topic}`, { app, topic, lastAt: this.armedAt });
+    }
     this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
     this.timer.unref();
     void this.tick();
@@ -71,10 +88,16 @@ export class EventWatchdog implements Worker {
     await this.ticking;
   }
 
-  /** A beat delivered to this app; beats of other apps (on a shared topic) are ignored. */
-  seen(beat: Heartbeat): void {
-    if (beat.app !== this.options.app) return;
+  /**
+   * A beat delivered to this app on `topic`. Another app's beats (a producer beating on its own
+   * topic, as the reservation outbox does) say that topic still reaches this app.
+   */
+  seen(beat: Heartbeat, topic = ""): void {
     const now = Date.now();
+    if (beat.app !== this.options.app) {
+      this.sources.set(`${beat.app}|${topic}`, { app: beat.app, topic, lastAt: now });
+      return;
+    }
     this.lastBeatAt = now;
     this.lastLagMs = Math.max(0, now - Date.parse(beat.sentAt));
   }
@@ -91,6 +114,7 @@ export class EventWatchdog implements Worker {
       state,
       healthy: state === "ok" || state === "starting",
       silenceMs,
+      topics: [...this.sources.values()].map((t) => ({ topic: t.topic, source: t.app, silenceMs: now - t.lastAt })),
       lagMs: this.lastLagMs ?? null,
       publishFailures: this.publishFailures,
       sidecarRestarts: this.sidecarRestarts,
@@ -100,7 +124,11 @@ export class EventWatchdog implements Worker {
   metrics(): string {
     const s = this.status();
     const app = `app="${this.options.app}"`;
+    const now = Date.now();
     return [
+      "# HELP events_topic_silence_seconds Seconds since a producer's heartbeat last arrived on a topic this app consumes.",
+      "# TYPE events_topic_silence_seconds gauge",
+      ...[...this.sources.values()].map((t) => `events_topic_silence_seconds{${app},topic="${t.topic}",source="${t.app}"} ${((now - t.lastAt) / 1000).toFixed(3)}`),
       "# HELP events_heartbeat_healthy 1 while this app's own heartbeats come back through its subscription in time.",
       "# TYPE events_heartbeat_healthy gauge",
       `events_heartbeat_healthy{${app}} ${s.healthy ? 1 : 0}`,
@@ -149,6 +177,33 @@ export class EventWatchdog implements Worker {
         "no event delivered while heartbeats are published: the sidecar's consumer is gone; restarting the sidecar",
       );
       await this.options.restartSidecar().catch((err: unknown) => this.log.error({ err }, "could not restart the sidecar"));
+      return;
+    }
+    await this.checkTopics(now);
+  }
+
+  /**
+   * One topic can stall alone: after the app crashed, daprd 1.18 may keep a partition's
+   * delivery blocked on a subscription it closed while the app was down, and only that topic
+   * goes quiet (this app's own beats still come back). A topic whose producer beats on it, and
+   * whose producer says its beats flow, but whose beats stopped reaching this app: the sidecar
+   * is restarted as for a lost consumer.
+   */
+  private async checkTopics(now: number): Promise<void> {
+    const { restartAfterMs, sourceHealthy } = this.options;
+    if (restartAfterMs <= 0 || !sourceHealthy || this.lastBeatAt === undefined || now - this.lastBeatAt > this.options.staleAfterMs) return;
+    for (const t of this.sources.values()) {
+      // Deliveries on the topic without beats are a backlog being worked through, not a stall.
+      if (now - Math.max(t.lastAt, this.armedAt, this.options.lastDeliveryAt(t.topic)) <= restartAfterMs) continue;
+      if (!(await sourceHealthy(t.app).catch(() => false))) continue;
+      this.sidecarRestarts++;
+      this.armedAt = now;
+      this.log.error(
+        { topic: t.topic, source: t.app, silenceMs: now - t.lastAt, sidecarRestarts: this.sidecarRestarts },
+        "a topic stopped delivering while its producer's beats flow; restarting the sidecar",
+      );
+      await this.options.restartSidecar().catch((err: unknown) => this.log.error({ err }, "could not restart the sidecar"));
+      return;
     }
   }
 }

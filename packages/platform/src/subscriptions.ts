@@ -70,9 +70,11 @@ export class Subscriptions {
   private readonly topics = new Map<string, TopicEntry>();
   /** Failed deliveries per event id (bounded): a message that keeps failing is parked. */
   private readonly failures = new Map<string, number>();
-  private onBeat?: (beat: Heartbeat) => void;
+  private onBeat?: (beat: Heartbeat, topic: string) => void;
   /** When the sidecar last delivered anything (epoch ms): the event watchdog's sign of life. */
   lastDeliveryAt = 0;
+  /** The same, per topic. */
+  readonly lastDeliveryOn = new Map<string, number>();
 
   constructor(
     private readonly pubsubName: string,
@@ -96,7 +98,7 @@ export class Subscriptions {
    * Receives heartbeats (see `EventWatchdog`) on `topic`, subscribing to it if no handler does.
    * Beats on any subscribed topic are acknowledged without reaching a handler.
    */
-  heartbeats(topic: string, onBeat: (beat: Heartbeat) => void): this {
+  heartbeats(topic: string, onBeat: (beat: Heartbeat, topic: string) => void): this {
     if (!this.topics.has(topic)) this.topics.set(topic, { byType: new Map<string, Entry>() });
     this.onBeat = onBeat;
     return this;
@@ -118,9 +120,10 @@ export class Subscriptions {
     if (!entries) return DELIVERY.drop;
     const envelope = (body ?? {}) as Record<string, unknown>;
     this.lastDeliveryAt = Date.now();
+    this.lastDeliveryOn.set(topic, this.lastDeliveryAt);
     if (envelope.type === HEARTBEAT_TYPE) {
       const beat = Heartbeat.safeParse(envelope.data);
-      if (beat.success) this.onBeat?.(beat.data);
+      if (beat.success) this.onBeat?.(beat.data, topic);
       return DELIVERY.success;
     }
     // A topic with one event type accepts it under any CloudEvent type; a shared topic

@@ -5,7 +5,7 @@ import { createLogger } from "../../src/logger";
 const log = createLogger("test", "silent");
 
 /** A watchdog with short timings, wired to plain functions standing for its path. */
-function watchdog(path: { publishes?: boolean; echoes?: boolean; lastDeliveryAt?: () => number } = {}) {
+function watchdog(path: { publishes?: boolean; echoes?: boolean; lastDeliveryAt?: (topic?: string) => number; producerHealthy?: boolean } = {}) {
   const sent: Heartbeat[] = [];
   let restarts = 0;
   const options: EventWatchdogOptions = {
@@ -22,6 +22,8 @@ function watchdog(path: { publishes?: boolean; echoes?: boolean; lastDeliveryAt?
     restartSidecar: async () => {
       restarts++;
     },
+    sourceHealthy: async () => path.producerHealthy ?? true,
+    expectBeats: [{ topic: "reservation-events", app: "reservation" }],
   };
   const w = new EventWatchdog(options, log);
   return { w, sent, restarts: () => restarts };
@@ -78,6 +80,28 @@ describe("event watchdog", () => {
     await new Promise((r) => setTimeout(r, 400));
     await w.stop();
     expect(restarts()).toBe(0);
+  });
+
+  it("restarts the sidecar when one topic goes quiet while its producer's beats flow (and its own come back)", async () => {
+    const { w, restarts } = watchdog();
+    w.start();
+    await until("a restart for the quiet topic", () => restarts() === 1);
+    await w.stop();
+    expect(w.status().healthy).toBe(true);
+    expect(w.metrics()).toMatch(/events_topic_silence_seconds\{app="mypage",topic="reservation-events",source="reservation"\} /);
+  });
+
+  it("leaves a quiet topic alone while its producer is down, or while the producer's beats keep arriving", async () => {
+    const down = watchdog({ producerHealthy: false });
+    down.w.start();
+    const alive = watchdog();
+    alive.w.start();
+    const beats = setInterval(() => alive.w.seen({ app: "reservation", beatId: "4c1d6d2e-8a43-4bd5-9a9f-2b8f0e0f4a11", sentAt: new Date().toISOString() }, "reservation-events"), 20);
+    await new Promise((r) => setTimeout(r, 600));
+    clearInterval(beats);
+    await Promise.all([down.w.stop(), alive.w.stop()]);
+    expect(down.restarts()).toBe(0);
+    expect(alive.restarts()).toBe(0);
   });
 
   it("calls late beats lagging", () => {
