@@ -56,6 +56,10 @@ function daprdArgs(s: ServiceSpec): string[] {
     "--enable-app-health-check",
     "--app-health-check-path", "/healthz",
     "--app-health-probe-interval", "1",
+    // A saturated machine can keep an event loop busy past the default 500 ms x 3: daprd would
+    // then call the app unhealthy, refuse its calls and close its subscriptions (docs/operations.md).
+    "--app-health-probe-timeout", "2000",
+    "--app-health-threshold", "5",
     "--dapr-graceful-shutdown-seconds", "5",
     "--log-level", process.env.DAPR_LOG_LEVEL ?? "warn",
     "--log-as-json",

@@ -5,6 +5,13 @@ import { PollingWorker } from "./worker";
 export interface DeliveryOptions {
   pollIntervalMs?: number;
   batchSize?: number;
+  /** Deliveries sent at once within a round (default 8). */
+  concurrency?: number;
+  /**
+   * Deliveries with the same order key are sent one after the other, in the order they were
+   * recorded (a reservation's completion before its cancellation); others go side by side.
+   */
+  orderKey?: (key: string) => string;
   /** Backoff after a failed attempt: base * 2^(attempts-1), capped. */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
@@ -50,21 +57,50 @@ export class DeliveryQueue<P> extends PollingWorker {
          WHERE delivered_at IS NULL AND next_attempt_at <= NOW(3) ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
         [this.options.batchSize ?? 50],
       );
-      let delivered = 0;
+      // Rows of one order key form a lane sent in order; a failure ends its lane for this round
+      // so nothing overtakes it. Lanes run side by side, `concurrency` at a time.
+      const lanes = new Map<string, typeof rows>();
       for (const row of rows) {
-        const payload = (typeof row.payload === "string" ? JSON.parse(row.payload) : row.payload) as P;
-        try {
-          await this.send(payload, row.delivery_key);
-          await m.query("UPDATE deliveries SET delivered_at = NOW(3), attempts = attempts + 1, last_error = NULL WHERE id = ?", [row.id]);
-          delivered++;
-        } catch (err) {
-          const delay = Math.min(base * 2 ** row.attempts, max);
-          await m.query(
-            "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND, last_error = ? WHERE id = ?",
-            [delay * 1000, String((err as Error).message ?? err).slice(0, 500), row.id],
-          );
-        }
+        const lane = this.options.orderKey?.(row.delivery_key) ?? row.delivery_key;
+        lanes.set(lane, [...(lanes.get(lane) ?? []), row]);
       }
+      const sent: string[] = [];
+      const failed: Array<{ id: string; attempts: number; error: string }> = [];
+      const held: Array<{ id: string; attempts: number }> = [];
+      const queue = [...lanes.values()];
+      const runLane = async (): Promise<void> => {
+        for (let lane = queue.shift(); lane; lane = queue.shift()) {
+          for (const [i, row] of lane.entries()) {
+            const payload = (typeof row.payload === "string" ? JSON.parse(row.payload) : row.payload) as P;
+            try {
+              await this.send(payload, row.delivery_key);
+              sent.push(row.id);
+            } catch (err) {
+              failed.push({ id: row.id, attempts: row.attempts, error: String((err as Error).message ?? err).slice(0, 500) });
+              // The rest of the lane waits as long as the failed one, so it cannot overtake it.
+              for (const later of lane.slice(i + 1)) held.push({ id: later.id, attempts: row.attempts });
+              break;
+            }
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 8, queue.length) }, runLane));
+      if (sent.length) {
+        await m.query("UPDATE deliveries SET delivered_at = NOW(3), attempts = attempts + 1, last_error = NULL WHERE id IN (?)", [sent]);
+      }
+      for (const f of failed) {
+        const delay = Math.min(base * 2 ** f.attempts, max);
+        await m.query("UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND, last_error = ? WHERE id = ?", [
+          delay * 1000,
+          f.error,
+          f.id,
+        ]);
+      }
+      for (const h of held) {
+        const delay = Math.min(base * 2 ** h.attempts, max);
+        await m.query("UPDATE deliveries SET next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND WHERE id = ?", [delay * 1000, h.id]);
+      }
+      const delivered = sent.length;
       return delivered;
     });
   }

@@ -18,6 +18,8 @@ runMain(async () => {
       deliveries = new DeliveryQueue(ds, client.send, log, {
         backoffBaseMs: config.DELIVERY_BACKOFF_BASE_MS,
         backoffMaxMs: config.DELIVERY_BACKOFF_MAX_MS,
+        // Keys are "<reservation>:<what>": one reservation's records arrive in order.
+        orderKey: (key) => key.split(":")[0]!,
       });
       return [deliveries];
     },
