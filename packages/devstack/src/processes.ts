@@ -55,11 +55,11 @@ function daprdArgs(s: ServiceSpec): string[] {
     "--scheduler-host-address", INFRA.scheduler,
     "--enable-app-health-check",
     "--app-health-check-path", "/healthz",
-    "--app-health-probe-interval", "1",
     // A saturated machine can keep an event loop busy past the default 500 ms x 3: daprd would
     // then call the app unhealthy, refuse its calls and close its subscriptions (docs/operations.md).
-    "--app-health-probe-timeout", "2000",
-    "--app-health-threshold", "5",
+    "--app-health-probe-interval", "2",
+    "--app-health-probe-timeout", "1500",
+    "--app-health-threshold", "3",
     "--dapr-graceful-shutdown-seconds", "5",
     "--log-level", process.env.DAPR_LOG_LEVEL ?? "warn",
     "--log-as-json",
