@@ -43,7 +43,9 @@ redis.call('SADD', KEYS[5], ARGV[2])
 return ARGV[3]
 `;
 
-// KEYS: waiting, active, seen, admittedUntil   ARGV: now, capacity, ratePerSecond, ttlMs, idleCutoff
+// KEYS: waiting, active, seen, admittedUntil, concerts   ARGV: now, capacity, ratePerSecond, ttlMs, idleCutoff, concertId
+// A concert whose line and active set are both empty leaves the set of concerts the admitter
+// visits (a join puts it back): the tick's cost follows the live queues, not every concert ever.
 // The admission rate is a token bucket kept in Redis (admittedUntil), so it holds for the
 // concert as a whole however many queue replicas run this script.
 const ADMIT = `
@@ -78,7 +80,9 @@ if n > 0 then
   end
   redis.call('SET', KEYS[4], granted + admitted * 1000 / rate)
 end
-return {admitted, #expired, #idle, redis.call('ZCARD', KEYS[1])}
+local waiting = redis.call('ZCARD', KEYS[1])
+if waiting == 0 and redis.call('ZCARD', KEYS[2]) == 0 then redis.call('SREM', KEYS[5], ARGV[6]) end
+return {admitted, #expired, #idle, waiting}
 `;
 
 // KEYS: user, active   ARGV: now, mode ('expire' | 'restore'), token ('' = the user's current), userId, concertId
@@ -181,16 +185,18 @@ export class RedisQueue {
   async admit(concertId: string, now: number, capacity: number, ratePerSecond: number, ttlMs: number, idleCutoff: number): Promise<AdmissionResult> {
     const [admitted, expired, dropped, waiting] = (await this.redis.eval(
       ADMIT,
-      4,
+      5,
       k.waiting(concertId),
       k.active(concertId),
       k.seen(concertId),
       k.admittedUntil(concertId),
+      k.concerts,
       now,
       capacity,
       ratePerSecond,
       ttlMs,
       idleCutoff,
+      concertId,
     )) as number[];
     return { admitted: admitted!, expired: expired!, dropped: dropped!, waiting: waiting! };
   }
