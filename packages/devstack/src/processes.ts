@@ -144,19 +144,29 @@ export async function startService(name: string, extraEnv: Record<string, string
   await waitFor(`${name} app`, logFile(`${name}-app`), 60_000, () => ok(`http://127.0.0.1:${s.appPort}/readyz`));
 }
 
-/** Stops one process: SIGTERM (graceful) or SIGKILL (a crash), and waits until it is gone. */
+/**
+ * Stops one process: SIGTERM (graceful: the supervisor passes it on once and exits after its
+ * child) or SIGKILL (a crash: the child and its supervisor), and waits until both are gone.
+ */
 async function stopProcess(proc: string, signal: NodeJS.Signals): Promise<void> {
   const pid = pidOf(proc);
-  if (pid !== undefined) {
+  const kill = (target: number, sig: NodeJS.Signals) => {
     try {
-      process.kill(-pid, signal);
+      process.kill(target, sig);
     } catch {
-      process.kill(pid, signal);
+      // Already gone.
     }
+  };
+  if (pid !== undefined) {
+    if (signal === "SIGKILL") {
+      kill(-pid, "SIGKILL");
+      crash(proc, "SIGKILL");
+    } else kill(pid, signal);
     const deadline = Date.now() + 15_000;
     while (isRunning(proc)) {
       if (Date.now() > deadline) {
-        process.kill(-pid, "SIGKILL");
+        kill(-pid, "SIGKILL");
+        crash(proc, "SIGKILL");
         break;
       }
       await new Promise((r) => setTimeout(r, 100));

@@ -4,7 +4,7 @@
  * `supervise <child-pid-file> -- <command> [args...]` starts the command, and when it exits
  * on its own (a crash, a SIGKILL, or a sidecar asked to shut down by its app's event watchdog)
  * starts it again after a backoff (1 s, doubling to 10 s while it keeps dying within 10 s).
- * SIGTERM/SIGINT stop the child and then the supervisor. The child's pid is written to
+ * SIGTERM/SIGINT are passed on to the child once, and the supervisor exits after it. The child's pid is written to
  * `<child-pid-file>` so a fault test can kill the child alone.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -26,7 +26,9 @@ function note(message: string): void {
 
 function start(): void {
   const startedAt = Date.now();
-  child = spawn(cmd!, args, { stdio: "inherit", env: process.env });
+  // Its own process group: a stop signal reaches it once, from here. daprd treats a second
+  // SIGTERM as "exit now", skipping its graceful shutdown (leaving its Kafka group, draining).
+  child = spawn(cmd!, args, { stdio: "inherit", env: process.env, detached: true });
   if (child.pid) writeFileSync(pidFile!, String(child.pid));
   child.once("exit", (code, signal) => {
     child = undefined;
