@@ -142,6 +142,14 @@ export async function startService(name: string, extraEnv: Record<string, string
   if (!isRunning(`${name}-app`)) launch(`${name}-app`, process.execPath, ["--enable-source-maps", main], appEnv(s, extraEnv));
   if (s.sidecar !== false) await startSidecar(s);
   await waitFor(`${name} app`, logFile(`${name}-app`), 60_000, () => ok(`http://127.0.0.1:${s.appPort}/readyz`));
+  // daprd holds calls to an app it has not yet probed healthy (every 2 s): ready means
+  // reachable through its own sidecar too.
+  if (s.sidecar !== false) {
+    const headers = { "dapr-api-token": localSecrets().daprApiToken };
+    await waitFor(`${name} through its sidecar`, logFile(`${name}-daprd`), 60_000, async () =>
+      (await fetch(`http://127.0.0.1:${s.daprHttpPort}/v1.0/invoke/${name}/method/healthz`, { headers, signal: AbortSignal.timeout(1_000) })).ok,
+    );
+  }
 }
 
 /**
