@@ -30,12 +30,19 @@ export function sdkLogger(log: Logger): LoggerOptions {
   };
 }
 
+/** A call to this app's own sidecar's HTTP API (`path` from `/v1.0/...`), with its API token. */
+export function sidecarFetch(config: ServiceConfig, path: string, init: { method?: string; timeoutMs?: number } = {}): Promise<Response> {
+  return fetch(`http://${config.DAPR_HOST}:${config.DAPR_HTTP_PORT}${path}`, {
+    method: init.method ?? "GET",
+    headers: config.DAPR_API_TOKEN ? { "dapr-api-token": config.DAPR_API_TOKEN } : {},
+    signal: AbortSignal.timeout(init.timeoutMs ?? 2_000),
+  });
+}
+
 /** The sidecar's own view of whether it is ready to serve this app's outbound calls. */
 export async function sidecarHealthy(config: ServiceConfig, timeoutMs = 1_000): Promise<boolean> {
   try {
-    const res = await fetch(`http://${config.DAPR_HOST}:${config.DAPR_HTTP_PORT}/v1.0/healthz/outbound`, {
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    const res = await sidecarFetch(config, "/v1.0/healthz/outbound", { timeoutMs });
     return res.status === 204 || res.ok;
   } catch {
     return false;
@@ -54,11 +61,7 @@ export function daprDeadLetters(dapr: DaprClient, pubsubName: string): DeadLette
 
 /** Asks this app's sidecar to shut down; its supervisor (the kubelet, or the local stack's) starts it again. */
 export async function shutdownSidecar(config: ServiceConfig): Promise<void> {
-  const res = await fetch(`http://${config.DAPR_HOST}:${config.DAPR_HTTP_PORT}/v1.0/shutdown`, {
-    method: "POST",
-    headers: config.DAPR_API_TOKEN ? { "dapr-api-token": config.DAPR_API_TOKEN } : {},
-    signal: AbortSignal.timeout(5_000),
-  });
+  const res = await sidecarFetch(config, "/v1.0/shutdown", { method: "POST", timeoutMs: 5_000 });
   if (!res.ok) throw new Error(`sidecar shutdown answered ${res.status}`);
 }
 
@@ -90,16 +93,13 @@ export function watchEvents(
       staleAfterMs: config.EVENT_STALE_AFTER_MS,
       restartAfterMs: config.EVENT_RESTART_AFTER_MS,
       send: path.send,
-      lastDeliveryAt: (topic) => (topic === undefined ? subscriptions.lastDeliveryAt : (subscriptions.lastDeliveryOn.get(topic) ?? 0)),
+      lastDeliveryAt: (topic) => subscriptions.lastDeliveryAt(topic),
       restartSidecar: () => shutdownSidecar(config),
       expectBeats: subscriptions
         .list()
         .flatMap(({ topic }) => (BEATING_TOPICS[topic] && BEATING_TOPICS[topic] !== app ? [{ topic, app: BEATING_TOPICS[topic] }] : [])),
       sourceHealthy: async (source) => {
-        const res = await fetch(`http://${config.DAPR_HOST}:${config.DAPR_HTTP_PORT}/v1.0/invoke/${source}/method/health/events`, {
-          headers: config.DAPR_API_TOKEN ? { "dapr-api-token": config.DAPR_API_TOKEN } : {},
-          signal: AbortSignal.timeout(2_000),
-        });
+        const res = await sidecarFetch(config, `/v1.0/invoke/${source}/method/health/events`);
         return res.ok && ((await res.json()) as { state?: string }).state === "ok";
       },
     },

@@ -170,13 +170,7 @@ export class EventWatchdog implements Worker {
     // busy with a backlog (then other events still arrive): only silence on every topic while
     // beats go out means the consumer is gone.
     if (restartAfterMs > 0 && now - since > restartAfterMs && this.lastPublishedAt > since) {
-      this.sidecarRestarts++;
-      this.armedAt = now;
-      this.log.error(
-        { silenceMs: now - since, sidecarRestarts: this.sidecarRestarts },
-        "no event delivered while heartbeats are published: the sidecar's consumer is gone; restarting the sidecar",
-      );
-      await this.options.restartSidecar().catch((err: unknown) => this.log.error({ err }, "could not restart the sidecar"));
+      await this.restartSidecar(now, { silenceMs: now - since }, "no event delivered while heartbeats are published: the sidecar's consumer is gone");
       return;
     }
     await this.checkTopics(now);
@@ -196,14 +190,16 @@ export class EventWatchdog implements Worker {
       // Deliveries on the topic without beats are a backlog being worked through, not a stall.
       if (now - Math.max(t.lastAt, this.armedAt, this.options.lastDeliveryAt(t.topic)) <= restartAfterMs) continue;
       if (!(await sourceHealthy(t.app).catch(() => false))) continue;
-      this.sidecarRestarts++;
-      this.armedAt = now;
-      this.log.error(
-        { topic: t.topic, source: t.app, silenceMs: now - t.lastAt, sidecarRestarts: this.sidecarRestarts },
-        "a topic stopped delivering while its producer's beats flow; restarting the sidecar",
-      );
-      await this.options.restartSidecar().catch((err: unknown) => this.log.error({ err }, "could not restart the sidecar"));
+      await this.restartSidecar(now, { topic: t.topic, source: t.app, silenceMs: now - t.lastAt }, "a topic stopped delivering while its producer's beats flow");
       return;
     }
+  }
+
+  /** Asks for a fresh sidecar and gives it a whole window before judging it again. */
+  private async restartSidecar(now: number, detail: Record<string, unknown>, why: string): Promise<void> {
+    this.sidecarRestarts++;
+    this.armedAt = now;
+    this.log.error({ ...detail, sidecarRestarts: this.sidecarRestarts }, `${why}; restarting the sidecar`);
+    await this.options.restartSidecar().catch((err: unknown) => this.log.error({ err }, "could not restart the sidecar"));
   }
 }

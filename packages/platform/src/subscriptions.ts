@@ -71,10 +71,8 @@ export class Subscriptions {
   /** Failed deliveries per event id (bounded): a message that keeps failing is parked. */
   private readonly failures = new Map<string, number>();
   private onBeat?: (beat: Heartbeat, topic: string) => void;
-  /** When the sidecar last delivered anything (epoch ms): the event watchdog's sign of life. */
-  lastDeliveryAt = 0;
-  /** The same, per topic. */
-  readonly lastDeliveryOn = new Map<string, number>();
+  /** When the sidecar last delivered something, per topic (epoch ms): the event watchdog's sign of life. */
+  private readonly lastDeliveryOn = new Map<string, number>();
 
   constructor(
     private readonly pubsubName: string,
@@ -104,6 +102,12 @@ export class Subscriptions {
     return this;
   }
 
+  /** When the sidecar last delivered an event of `topic`, or of any topic (epoch ms, 0 if never). */
+  lastDeliveryAt(topic?: string): number {
+    if (topic !== undefined) return this.lastDeliveryOn.get(topic) ?? 0;
+    return Math.max(0, ...this.lastDeliveryOn.values());
+  }
+
   /** What `/dapr/subscribe` answers. */
   list(): Subscription[] {
     // With a sink, the sidecar parks what it could not deliver at all (app down past the
@@ -119,8 +123,7 @@ export class Subscriptions {
     const entries = this.topics.get(topic);
     if (!entries) return DELIVERY.drop;
     const envelope = (body ?? {}) as Record<string, unknown>;
-    this.lastDeliveryAt = Date.now();
-    this.lastDeliveryOn.set(topic, this.lastDeliveryAt);
+    this.lastDeliveryOn.set(topic, Date.now());
     if (envelope.type === HEARTBEAT_TYPE) {
       const beat = Heartbeat.safeParse(envelope.data);
       if (beat.success) this.onBeat?.(beat.data, topic);

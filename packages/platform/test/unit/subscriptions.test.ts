@@ -48,7 +48,8 @@ describe("Subscriptions", () => {
     await expect(subs.deliver("heartbeat-test", { id: "b2", type: "Heartbeat", data: beat }, log)).resolves.toBe(DELIVERY.success);
     expect(handled).toEqual([]);
     expect(beats).toEqual(["test", "test"]);
-    expect(subs.lastDeliveryAt).toBeGreaterThan(Date.now() - 1_000);
+    expect(subs.lastDeliveryAt("heartbeat-test")).toBeGreaterThan(Date.now() - 1_000);
+    expect(subs.lastDeliveryAt()).toBeGreaterThan(Date.now() - 1_000);
   });
 
   it("hands the handler the validated payload and answers SUCCESS", async () => {

@@ -1,5 +1,5 @@
 import type { WorkflowRuntime } from "@dapr/dapr";
-import { type Logger, type ServiceConfig, sidecarHealthy, type Worker } from "@concert/platform";
+import { type Logger, type ServiceConfig, sidecarFetch, sidecarHealthy, type Worker } from "@concert/platform";
 
 /**
  * Keeps this app's workflow worker connected to its sidecar. The SDK's worker reconnects after
@@ -37,10 +37,7 @@ export class WorkflowWorker implements Worker {
   /** Whether the sidecar has a workflow worker of this app connected. */
   async connected(): Promise<boolean> {
     try {
-      const res = await fetch(`http://${this.config.DAPR_HOST}:${this.config.DAPR_HTTP_PORT}/v1.0/metadata`, {
-        headers: this.config.DAPR_API_TOKEN ? { "dapr-api-token": this.config.DAPR_API_TOKEN } : {},
-        signal: AbortSignal.timeout(1_000),
-      });
+      const res = await sidecarFetch(this.config, "/v1.0/metadata", { timeoutMs: 1_000 });
       const meta = (await res.json()) as { workflows?: { connectedWorkers?: number } };
       return (meta.workflows?.connectedWorkers ?? 0) > 0;
     } catch {
