@@ -56,7 +56,10 @@ export function createApp(options: AppOptions): Koa & { shuttingDown: boolean } 
       if ((ctx.status === 405 || ctx.status === 501) && ctx.body === undefined) throw problems.methodNotAllowed(ctx.method);
     } catch (err) {
       const problem = toProblem(err);
-      if (problem.status >= 500) log.error({ err, method: ctx.method, path: ctx.path }, "request failed");
+      if (problem.status >= 500) {
+        const cause = (err as { cause?: unknown }).cause;
+        log.error({ err, cause: cause ? String(cause) : undefined, method: ctx.method, path: ctx.path }, "request failed");
+      }
       ctx.status = problem.status;
       ctx.type = "application/problem+json";
       ctx.body = problem.toJSON(ctx.path);

@@ -130,7 +130,8 @@ export class Upstream {
       const code = (err as { code?: string }).code;
       const why = code === "EOPENBREAKER" ? "is failing; calls are paused" : code === "ETIMEDOUT" ? "timed out" : "is unavailable";
       const retryAfter = Math.ceil((this.options.resetTimeoutMs ?? 5_000) / 1000);
-      throw problems.unavailable(`The ${this.appId} service ${why}. Try again shortly.`, retryAfter);
+      // The cause goes to the log (the client sees only the problem).
+      throw Object.assign(problems.unavailable(`The ${this.appId} service ${why}. Try again shortly.`, retryAfter), { cause: err });
     }
   }
 
@@ -177,7 +178,9 @@ export class Upstream {
     // relayed as it is and says nothing about the app's health. Any other 5xx, from the app or
     // from daprd (ERR_DIRECT_INVOKE when the app or its sidecar is gone), counts as a failure.
     const ownAnswer = status === 503 && contentType.includes("problem+json");
-    if (status >= 500 && !ownAnswer) throw new UpstreamUnavailable(`${this.appId} answered ${status}`);
+    if (status >= 500 && !ownAnswer) {
+      throw new UpstreamUnavailable(`${this.appId} answered ${status}: ${bytes.subarray(0, 300).toString("utf8")}`);
+    }
     const passed: Record<string, string> = {};
     for (const h of PASSED_HEADERS) {
       const v = header(h);
