@@ -3,7 +3,9 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import Ajv from "ajv";
+import { allEvents, DeadLetter, outboxTopic, RESERVATION_TOPIC, TOPIC_PUBLISHERS } from "@concert/contracts";
 import { parseAllDocuments, parse } from "yaml";
+import { allowed, localPubsubScopes, scopesOf } from "../support/pubsub-scopes";
 
 /**
  * The Kubernetes delivery, validated offline: helm lint and template for every values file,
@@ -23,8 +25,8 @@ type Obj = { apiVersion: string; kind: string; metadata: { name: string; annotat
 
 const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8", cwd: ROOT });
 
-function render(valuesFile: string, set: string[] = []): string {
-  const args = ["template", "concert-booking", CHART, "--kube-version", `${K8S_VERSION}.0`, "-f", join(CHART, valuesFile), ...set.flatMap((s) => ["--set", s])];
+function render(valuesFile: string, set: string[] = [], namespace = "default"): string {
+  const args = ["template", "concert-booking", CHART, "--namespace", namespace, "--kube-version", `${K8S_VERSION}.0`, "-f", join(CHART, valuesFile), ...set.flatMap((s) => ["--set", s])];
   const r = run(HELM, args);
   if (r.status !== 0) throw new Error(r.stderr);
   return r.stdout;
@@ -139,6 +141,40 @@ describe("names shared by components/ and the chart", () => {
         .map((o) => `${o.kind}/${o.metadata.name}`)
         .sort();
       expect({ valuesFile, names: chart }).toEqual({ valuesFile, names: local });
+    }
+  });
+});
+
+describe("pub/sub topic scopes", () => {
+  const local = localPubsubScopes();
+
+  it("each business topic is protected and published by its owner only", () => {
+    const business = allEvents.filter((e) => e !== DeadLetter).map((e) => e.topic);
+    expect(Object.keys(TOPIC_PUBLISHERS).sort()).toEqual([...new Set(business)].sort());
+    for (const [topic, owner] of Object.entries(TOPIC_PUBLISHERS)) {
+      expect(local.protectedTopics).toContain(topic);
+      const publishers = Object.keys(local.publishing).filter((app) => allowed(local, local.publishing, app, topic));
+      expect({ topic, publishers }).toEqual({ topic, publishers: [owner] });
+      // An app not named in the component (a new one, a probe) is refused too.
+      expect(allowed(local, local.publishing, "someone-else", topic)).toBe(false);
+    }
+    // Dapr's outbox publishes and reads its internal topic through the owner's sidecar only.
+    const internal = outboxTopic("reservation", RESERVATION_TOPIC);
+    expect(local.protectedTopics).toContain(internal);
+    expect(allowed(local, local.publishing, "reservation", internal)).toBe(true);
+    expect(allowed(local, local.subscription, "reservation", internal)).toBe(true);
+  });
+
+  it("the chart grants the same, with the release's namespace in the outbox's internal topic", () => {
+    const prefixed = (topics: string[]) => topics.map((t) => (t === outboxTopic("reservation", RESERVATION_TOPIC) ? `shop${t}` : t));
+    const expected = {
+      protectedTopics: prefixed(local.protectedTopics),
+      publishing: Object.fromEntries(Object.entries(local.publishing).map(([app, t]) => [app, prefixed(t)])),
+      subscription: Object.fromEntries(Object.entries(local.subscription).map(([app, t]) => [app, prefixed(t)])),
+    };
+    for (const valuesFile of VALUES_FILES) {
+      const pubsub = objectsOf(render(valuesFile, [], "shop")).find((o) => o.kind === "Component" && o.spec.type.startsWith("pubsub."));
+      expect({ valuesFile, scopes: scopesOf(pubsub as never) }).toEqual({ valuesFile, scopes: expected });
     }
   });
 });

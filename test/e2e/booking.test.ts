@@ -117,6 +117,8 @@ describe("the booking saga", () => {
   it("cancelling a CONFIRMED reservation refunds, then frees the seats; a PENDING one just frees them", async () => {
     const { concert, schedule, shopper } = await readyToBook(30_000);
     const held = await reserve(shopper, schedule.id, ["S-1-5", "S-1-6"]);
+    // Cancellable until 24 hours (CANCEL_CUTOFF_MINUTES) before the show.
+    expect(held.body.cancellableUntil).toBe(new Date(Date.parse("2031-05-01T19:00:00+09:00") - 24 * 3_600_000).toISOString());
     expect((await pay(shopper, held.body.reservationId)).status).toBe(200);
     expect(await balanceOf(shopper)).toBe(10_000);
     const cancelled = await api("DELETE", `/api/reservations/${held.body.reservationId}`, { token: shopper.token });
@@ -134,6 +136,31 @@ describe("the booking saga", () => {
     const dropped = await api("DELETE", `/api/reservations/${pending.body.reservationId}`, { token: next.token });
     expect(dropped.body).toMatchObject({ status: "FAILED", reason: "cancelled" });
     expect((await seatStatuses(schedule.id))["S-1-5"]).toBe("AVAILABLE");
+  });
+
+  it("after the cutoff before the show a confirmed reservation is not cancelled (409 naming the cutoff); a pending one still is", async () => {
+    // The show starts in two hours: past the 24-hour cutoff already when booked.
+    const startsAt = new Date(Date.now() + 2 * 3_600_000).toISOString();
+    const { concert, schedule, shopper } = await readyToBook(30_000, 6, 10_000, startsAt);
+    const held = await reserve(shopper, schedule.id, ["S-1-1"]);
+    const cutoff = new Date(Date.parse(startsAt) - 24 * 3_600_000).toISOString();
+    expect(held.body.cancellableUntil).toBe(cutoff);
+    expect((await pay(shopper, held.body.reservationId)).status).toBe(200);
+
+    const refused = await api("DELETE", `/api/reservations/${held.body.reservationId}`, { token: shopper.token });
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get("content-type")).toMatch(/problem\+json/);
+    expect(refused.body).toMatchObject({ cancellableUntil: cutoff });
+    expect(await reservationOf(shopper, held.body.reservationId)).toMatchObject({ status: "CONFIRMED" });
+    expect(await balanceOf(shopper)).toBe(20_000);
+    expect((await seatStatuses(schedule.id))["S-1-1"]).toBe("RESERVED");
+
+    // Nothing was paid for a pending one: letting it go is always allowed.
+    const next = await admittedShopper(concert.id);
+    const pending = await reserve(next, schedule.id, ["S-1-2"]);
+    const dropped = await api("DELETE", `/api/reservations/${pending.body.reservationId}`, { token: next.token });
+    expect(dropped.body).toMatchObject({ status: "FAILED", reason: "cancelled" });
+    expect((await seatStatuses(schedule.id))["S-1-2"]).toBe("AVAILABLE");
   });
 });
 

@@ -7,7 +7,9 @@ import {
   internal,
   queueStatus,
   seatMap,
+  GATEWAY,
   sql,
+  userToken,
   withQueue,
 } from "../support/stack";
 
@@ -90,6 +92,36 @@ describe("identity", () => {
     const before = await sql<{ n: number }>("user", "SELECT COUNT(*) AS n FROM users");
     expectProblem(await api("POST", "/api/users", { body }), 400);
     expect(await sql<{ n: number }>("user", "SELECT COUNT(*) AS n FROM users")).toEqual(before);
+  });
+
+  it("a burst of deeply nested bodies is each caller's 4xx and trips no breaker: log-in still works for everyone", async () => {
+    const fan = await signUp();
+    const deep = "[".repeat(5_000) + "]".repeat(5_000);
+    const deepInside = `{"email":"x@example.com","password":"long enough pass","extra":${deep}}`;
+    for (const rawBody of [deep, deepInside, deep, deepInside, deep, deepInside, deep, deepInside]) {
+      const r = await api("POST", "/api/auth/login", { rawBody, headers: { "content-type": "application/json" } });
+      expect({ status: r.status, type: r.headers.get("content-type") }).toMatchObject({ status: expect.any(Number), type: expect.stringMatching(/problem\+json/) });
+      expect(r.status).toBeGreaterThanOrEqual(400);
+      expect(r.status).toBeLessThan(500);
+    }
+    const health = (await (await fetch(`${GATEWAY}/healthz`)).json()) as { breakers: Array<{ name: string; state: string; failures: number }> };
+    expect(health.breakers.find((b) => b.name === "invoke:user")).toMatchObject({ state: "closed" });
+    const login = await api("POST", "/api/auth/login", { body: { email: fan.email, password: "correct horse battery staple" } });
+    expect(login.status).toBe(200);
+  });
+});
+
+describe("ids are canonical", () => {
+  it("an upper-case concert id joins the same queue as its lower-case form, not a new one", async () => {
+    const { concert } = await createConcertWithSchedule();
+    const token = await userToken();
+    const lower = await api("POST", "/api/queue/tokens", { token, body: { concertId: concert.id } });
+    expect([200, 201]).toContain(lower.status);
+    const upper = await api("POST", "/api/queue/tokens", { token, body: { concertId: String(concert.id).toUpperCase() } });
+    expect([200, 201]).toContain(upper.status);
+    expect(upper.body.token).toBe(lower.body.token);
+    const status = await api("GET", `/api/queue/tokens/current?concertId=${String(concert.id).toUpperCase()}`, { token });
+    expect(status.body.token).toBe(lower.body.token);
   });
 });
 

@@ -32,7 +32,8 @@ function keyPerPartition(): string[] {
 
 describe("Dapr's transactional outbox", () => {
   it("discards an announced transaction that never committed, and the reservation events behind it still flow", async () => {
-    const dapr = sidecarOf("concert");
+    // Through reservation's own sidecar: no other app may publish on the internal topic.
+    const dapr = sidecarOf("reservation");
     // An announcement on every partition whose state was never written (the id is the state key).
     for (const partitionKey of keyPerPartition()) {
       const res = await dapr.pubsub.publish("pubsub", INTERNAL_TOPIC, { reservationId: randomUUID() }, {

@@ -1,7 +1,9 @@
-import { serviceSpec, signToken } from "@concert/devstack";
+import { SERVICES, serviceSpec, signToken } from "@concert/devstack";
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
-import { adminToken, api, userToken } from "../support/stack";
+import { ReservationCompleted, SeatsReleased } from "@concert/contracts";
+import { allowed, localPubsubScopes } from "../support/pubsub-scopes";
+import { adminToken, api, sidecarOf, userToken } from "../support/stack";
 
 const body = { title: "Auth", venue: "Hall" };
 
@@ -53,4 +55,28 @@ describe("who may call what", () => {
       expect(checks.sidecar).toBe("up");
     }
   });
+
+  it("a sidecar refuses to publish an event its app does not own (a forged ReservationCompleted, a SeatsReleased)", async () => {
+    const forged = { reservationId: randomUUID(), userId: randomUUID(), amount: 0 };
+    for (const [app, event] of [["gateway", ReservationCompleted], ["wallet", ReservationCompleted], ["concert", SeatsReleased]] as const) {
+      const res = await sidecarOf(app).pubsub.publish("pubsub", event.topic, forged, { metadata: { "cloudevent.type": event.type } });
+      expect({ app, topic: event.topic, refused: String(res.error ?? "") }).toMatchObject({ refused: expect.stringMatching(/ERR_PUBSUB_FORBIDDEN|forbidden|not allowed/i) });
+    }
+  });
+
+  it("every subscription an app declares is granted by the pub/sub component's scopes", async () => {
+    const scopes = localPubsubScopes();
+    const withSidecar = SERVICES.filter((s) => s.sidecar !== false);
+    let declared = 0;
+    for (const service of withSidecar) {
+      const res = await fetch(`http://127.0.0.1:${service.appPort}/dapr/subscribe`);
+      const subscriptions = res.status === 404 ? [] : ((await res.json()) as Array<{ topic: string }>);
+      for (const { topic } of subscriptions) {
+        declared++;
+        expect({ app: service.name, topic, granted: allowed(scopes, scopes.subscription, service.name, topic) }).toMatchObject({ granted: true });
+      }
+    }
+    expect(declared).toBeGreaterThan(10);
+  });
 });
+

@@ -3,8 +3,8 @@ import { checkInvariants as invariantsOf } from "@concert/devstack";
 import { admittedShopper, api, createConcertWithSchedule, eventually, internal, seatMap, type Shopper, withQueue } from "./stack";
 
 /** A schedule with seats built, and a user admitted from its queue with `balance` points. */
-export async function readyToBook(balance: number, seats = 6, price = 10_000) {
-  const { concert, schedule } = await createConcertWithSchedule([{ name: "S", rows: 1, seatsPerRow: seats, price }]);
+export async function readyToBook(balance: number, seats = 6, price = 10_000, startsAt?: string) {
+  const { concert, schedule } = await createConcertWithSchedule([{ name: "S", rows: 1, seatsPerRow: seats, price }], undefined, startsAt);
   const shopper = await admittedShopper(concert.id);
   await seatMap(concert.id, schedule.id, shopper);
   if (balance > 0) await charge(shopper, balance);

@@ -156,3 +156,23 @@ export const allEvents = [
   PaymentRefunded,
   DeadLetter,
 ] as const;
+
+/**
+ * The one app allowed to publish each business topic. The pub/sub component enforces it
+ * (`protectedTopics` with `publishingScopes`, in components/pubsub.yaml and the chart): a
+ * sidecar refuses a forged `ReservationCompleted` from any other app.
+ */
+export const TOPIC_PUBLISHERS: Record<string, string> = {
+  [ScheduleCreated.topic]: "concert",
+  [SeatsHeld.topic]: "seat",
+  [SeatsReleased.topic]: "seat",
+  [ScheduleSoldOut.topic]: "seat",
+  [RESERVATION_TOPIC]: "reservation",
+  [WalletCharged.topic]: "wallet",
+  [PaymentApproved.topic]: "wallet",
+  [PaymentDeclined.topic]: "wallet",
+  [PaymentRefunded.topic]: "wallet",
+};
+
+/** The internal topic of Dapr's outbox for an app's topic (`pkg/runtime/pubsub/outbox.go`). */
+export const outboxTopic = (app: string, topic: string, namespace = "") => `${namespace}${app}${topic}outbox`;

@@ -13,6 +13,8 @@ export const loadReservationConfig = (env = process.env) =>
       STATE_STORE: z.string().min(1).default("statestore"),
       /** How long seats stay held waiting for payment (s). */
       HOLD_SECONDS: z.coerce.number().int().min(1).max(3_600).default(300),
+      /** A confirmed reservation can be cancelled (and refunded) until this long before the show (min). */
+      CANCEL_CUTOFF_MINUTES: z.coerce.number().int().min(0).max(525_600).default(1_440),
       WALLET_TIMEOUT_MS: ms.default(3_000),
       /** How long the wallet breaker stays open before a half-open probe. */
       WALLET_BREAKER_RESET_MS: ms.default(10_000),

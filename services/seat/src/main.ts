@@ -8,6 +8,7 @@ import { ScheduleInventory, Seat } from "./infra/entities";
 import { SeatHolds } from "./infra/holds";
 import { Seats1763700000200 } from "./infra/migrations/1763700000200-seats";
 import { UserHolds1763700000210 } from "./infra/migrations/1763700000210-user-holds";
+import { ScheduleStartsAt1763700000220 } from "./infra/migrations/1763700000220-schedule-starts-at";
 import { SeatMaps } from "./infra/seat-maps";
 import { HoldSweeper } from "./infra/sweeper";
 
@@ -26,7 +27,7 @@ runMain(async () => {
     name: "seat",
     config,
     entities: [ScheduleInventory, Seat],
-    migrations: [Seats1763700000200, UserHolds1763700000210],
+    migrations: [Seats1763700000200, UserHolds1763700000210, ScheduleStartsAt1763700000220],
     routes: ({ ds, uow }) => {
       const { holds, maps } = seatsOf(ds, uow);
       return [seatRoutes(ds, holds, maps)];

@@ -110,9 +110,10 @@ export const openApiDocument = {
       get: { summary: "A reservation (owner or admin)", ...user, parameters: [idParam], responses: { 200: json("The reservation"), 404: problem } },
       delete: {
         summary: "Cancel: a pending one releases its seats; a confirmed one is refunded, then released",
+        description: "A confirmed reservation can be cancelled until its `cancellableUntil` (a cutoff before the show); after it, 409.",
         ...user,
         parameters: [idParam],
-        responses: { 200: json("The reservation"), 404: problem, 409: problem },
+        responses: { 200: json("The reservation"), 202: json("Still being processed"), 404: problem, 409: problem },
       },
     },
     "/api/reservations/{id}/payment": {

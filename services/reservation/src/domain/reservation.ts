@@ -19,6 +19,11 @@ export interface Reservation {
   reason?: FailureReason;
   refundedAmount?: number;
   holdExpiresAt: string;
+  /**
+   * Until when a CONFIRMED reservation can be cancelled for a refund: the cutoff before the show,
+   * fixed when it was booked (a later policy change does not apply to it). Absent: no cutoff known.
+   */
+  cancellableUntil?: string;
   createdAt: string;
   history: Array<{ status: ReservationStatus; at: string; reason?: FailureReason }>;
   lastPayment?: { attempt: string; outcome: PaymentOutcome; at: string };
@@ -71,6 +76,15 @@ export function newReservation(input: Omit<Reservation, "status" | "history" | "
   };
 }
 
+/** The cancellation cutoff of a show starting at `startsAt`, `cutoffMinutes` before it. */
+export function cancellationCutoff(startsAt: string | null | undefined, cutoffMinutes: number): string | undefined {
+  return startsAt ? new Date(Date.parse(startsAt) - cutoffMinutes * 60_000).toISOString() : undefined;
+}
+
+/** A CONFIRMED reservation past its cutoff can no longer be cancelled (a pending one always can). */
+export const pastCancellationCutoff = (r: Reservation, now: Date): boolean =>
+  r.status === "CONFIRMED" && r.cancellableUntil !== undefined && now.getTime() > Date.parse(r.cancellableUntil);
+
 /** What the owner sees. */
 export function viewOf(r: Reservation) {
   return {
@@ -82,6 +96,7 @@ export function viewOf(r: Reservation) {
     seatNumbers: r.seatNumbers,
     amount: r.amount,
     holdExpiresAt: r.holdExpiresAt,
+    ...(r.cancellableUntil ? { cancellableUntil: r.cancellableUntil } : {}),
     ...(r.refundedAmount !== undefined ? { refundedAmount: r.refundedAmount } : {}),
     createdAt: r.createdAt,
     history: r.history,

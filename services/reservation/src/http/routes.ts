@@ -14,7 +14,7 @@ import {
 import type { DaprWorkflowClient } from "@dapr/dapr";
 import type { Context } from "koa";
 import type { ReservationConfig } from "../config";
-import { newReservation, paymentRefusal, type Reservation, viewOf } from "../domain/reservation";
+import { cancellationCutoff, newReservation, pastCancellationCutoff, paymentRefusal, type Reservation, viewOf } from "../domain/reservation";
 import type { ReservationStore } from "../infra/store";
 import { booking, BOOKING_WORKFLOW, type BookingInput, CANCEL_REQUESTED, PAYMENT_REQUESTED } from "../workflows/booking";
 import { CANCELLATION_WORKFLOW, cancellationInstance } from "../workflows/cancellation";
@@ -79,7 +79,8 @@ export function reservationRoutes({ config, store, workflows, seat, wallet, idem
       ctx.body = held.body;
       return;
     }
-    const hold = held.body as { concertId: string; seatNumbers: string[]; amount: number; expiresAt: string };
+    const hold = held.body as { concertId: string; startsAt: string | null; seatNumbers: string[]; amount: number; expiresAt: string };
+    const cancellableUntil = cancellationCutoff(hold.startsAt, config.CANCEL_CUTOFF_MINUTES);
     const r = newReservation(
       {
         id,
@@ -89,6 +90,7 @@ export function reservationRoutes({ config, store, workflows, seat, wallet, idem
         seatNumbers: hold.seatNumbers,
         amount: hold.amount,
         holdExpiresAt: hold.expiresAt,
+        ...(cancellableUntil ? { cancellableUntil } : {}),
         ...(queueToken ? { queueToken } : {}),
       },
       new Date(),
@@ -157,6 +159,9 @@ export function reservationRoutes({ config, store, workflows, seat, wallet, idem
 
   router.delete("/reservations/:id", async (ctx) => {
     const r = await own(ctx, true);
+    if (pastCancellationCutoff(r, new Date())) {
+      throw problems.conflict(`Cancellation closed at ${r.cancellableUntil}, before the show.`, { cancellableUntil: r.cancellableUntil });
+    }
     if (r.status === "PENDING_PAYMENT") {
       await workflows.raiseEvent(r.id, CANCEL_REQUESTED, {});
     } else if (r.status === "CONFIRMED") {

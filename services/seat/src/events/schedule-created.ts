@@ -19,6 +19,7 @@ export function onScheduleCreated(uow: UnitOfWork) {
         .values({
           scheduleId: e.scheduleId,
           concertId: e.concertId,
+          startsAt: new Date(e.startsAt),
           totalSeats: seats.length,
           bookingOpensAt: new Date(e.bookingOpensAt),
           soldOutAt: null,

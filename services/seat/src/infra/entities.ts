@@ -10,6 +10,10 @@ export class ScheduleInventory {
   @Column({ name: "concert_id", type: "char", length: 36 })
   concertId!: string;
 
+  /** Null for schedules announced before the column existed. */
+  @Column({ name: "starts_at", type: "datetime", precision: 3, nullable: true })
+  startsAt!: Date | null;
+
   @Column({ name: "total_seats", type: "int" })
   totalSeats!: number;
 

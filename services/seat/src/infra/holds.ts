@@ -14,6 +14,8 @@ export interface HoldView {
   reservationId: string;
   scheduleId: string;
   concertId: string;
+  /** When the show starts (null for a schedule announced before seat knew it). */
+  startsAt: string | null;
   seatNumbers: string[];
   amount: number;
   status: "HELD" | "RESERVED";
@@ -25,13 +27,14 @@ type Reason = z.infer<typeof SeatReleaseReason>;
 interface HeldRow {
   scheduleId: string;
   concertId: string;
+  startsAt: Date | null;
   seatNumber: string;
   status: "HELD" | "RESERVED";
   price: number;
   holdExpiresAt: Date | null;
 }
 
-const HELD_ROWS = `SELECT s.schedule_id AS scheduleId, i.concert_id AS concertId, s.seat_number AS seatNumber, s.status, s.price,
+const HELD_ROWS = `SELECT s.schedule_id AS scheduleId, i.concert_id AS concertId, i.starts_at AS startsAt, s.seat_number AS seatNumber, s.status, s.price,
     s.hold_expires_at AS holdExpiresAt
   FROM seats s JOIN schedule_inventories i ON i.schedule_id = s.schedule_id
   WHERE s.reservation_id = ? AND s.status IN ('HELD', 'RESERVED') ORDER BY s.seat_number`;
@@ -42,6 +45,7 @@ function view(reservationId: string, rows: HeldRow[]): HoldView {
     reservationId,
     scheduleId: rows[0]!.scheduleId,
     concertId: rows[0]!.concertId,
+    startsAt: rows[0]!.startsAt?.toISOString() ?? null,
     seatNumbers: rows.map((r) => r.seatNumber),
     amount: rows.reduce((s, r) => s + r.price, 0),
     status: rows.every((r) => r.status === "RESERVED") ? "RESERVED" : "HELD",
