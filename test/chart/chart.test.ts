@@ -5,7 +5,7 @@ import { join } from "node:path";
 import Ajv from "ajv";
 import { allEvents, DeadLetter, outboxTopic, RESERVATION_TOPIC, TOPIC_PUBLISHERS } from "@concert/contracts";
 import { parseAllDocuments, parse } from "yaml";
-import { allowed, localPubsubScopes, scopesOf } from "../support/pubsub-scopes";
+import { allowed, LOCAL_DAPR_NAMESPACE, localPubsubScopes, scopesOf } from "../support/pubsub-scopes";
 
 /**
  * The Kubernetes delivery, validated offline: helm lint and template for every values file,
@@ -159,14 +159,15 @@ describe("pub/sub topic scopes", () => {
       expect(allowed(local, local.publishing, "someone-else", topic)).toBe(false);
     }
     // Dapr's outbox publishes and reads its internal topic through the owner's sidecar only.
-    const internal = outboxTopic("reservation", RESERVATION_TOPIC);
+    const internal = outboxTopic("reservation", RESERVATION_TOPIC, LOCAL_DAPR_NAMESPACE);
     expect(local.protectedTopics).toContain(internal);
     expect(allowed(local, local.publishing, "reservation", internal)).toBe(true);
     expect(allowed(local, local.subscription, "reservation", internal)).toBe(true);
   });
 
   it("the chart grants the same, with the release's namespace in the outbox's internal topic", () => {
-    const prefixed = (topics: string[]) => topics.map((t) => (t === outboxTopic("reservation", RESERVATION_TOPIC) ? `shop${t}` : t));
+    const localInternal = outboxTopic("reservation", RESERVATION_TOPIC, LOCAL_DAPR_NAMESPACE);
+    const prefixed = (topics: string[]) => topics.map((t) => (t === localInternal ? outboxTopic("reservation", RESERVATION_TOPIC, "shop") : t));
     const expected = {
       protectedTopics: prefixed(local.protectedTopics),
       publishing: Object.fromEntries(Object.entries(local.publishing).map(([app, t]) => [app, prefixed(t)])),

@@ -1,4 +1,6 @@
+import { outboxTopic, RESERVATION_TOPIC } from "@concert/contracts";
 import { randomUUID } from "node:crypto";
+import { LOCAL_DAPR_NAMESPACE } from "../support/pubsub-scopes";
 import { reserve } from "../support/booking";
 import { admittedShopper, api, createConcertWithSchedule, eventually, seatMap, sidecarOf } from "../support/stack";
 
@@ -10,7 +12,9 @@ import { admittedShopper, api, createConcertWithSchedule, eventually, seatMap, s
  * (scripts/patches/dapr/0001) the announcement is discarded after its retries
  * (outboxDiscardWhenMissingState) and the partition moves on.
  */
-const INTERNAL_TOPIC = "reservationreservation-eventsoutbox"; // namespace + app id + topic + "outbox"
+// daprd's namespace + app id + topic + "outbox". (Without the namespace, as this test had it
+// until the topic was protected, the orphans went to a topic nobody reads.)
+const INTERNAL_TOPIC = outboxTopic("reservation", RESERVATION_TOPIC, LOCAL_DAPR_NAMESPACE);
 const PARTITIONS = 8; // num.partitions of the local broker (scripts/infra.sh)
 
 /** sarama's hash partitioner (FNV-1a 32, as a signed int, modulo, absolute value). */

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import { ReservationCompleted, SeatsReleased } from "@concert/contracts";
 import { allowed, localPubsubScopes } from "../support/pubsub-scopes";
-import { adminToken, api, sidecarOf, userToken } from "../support/stack";
+import { adminToken, api, appToken, sidecarOf, userToken } from "../support/stack";
 
 const body = { title: "Auth", venue: "Hall" };
 
@@ -69,7 +69,7 @@ describe("who may call what", () => {
     const withSidecar = SERVICES.filter((s) => s.sidecar !== false);
     let declared = 0;
     for (const service of withSidecar) {
-      const res = await fetch(`http://127.0.0.1:${service.appPort}/dapr/subscribe`);
+      const res = await fetch(`http://127.0.0.1:${service.appPort}/dapr/subscribe`, { headers: { "dapr-api-token": appToken() } });
       const subscriptions = res.status === 404 ? [] : ((await res.json()) as Array<{ topic: string }>);
       for (const { topic } of subscriptions) {
         declared++;

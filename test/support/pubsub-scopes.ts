@@ -32,6 +32,9 @@ export function scopesOf(component: Component): PubsubScopes {
   };
 }
 
+/** daprd's namespace when NAMESPACE is not set (the local stack): it prefixes the outbox's internal topic. */
+export const LOCAL_DAPR_NAMESPACE = "default";
+
 /** The local pub/sub component's scopes (components/pubsub.yaml). */
 export const localPubsubScopes = () => scopesOf(parse(readFileSync(join(ROOT, "components", "pubsub.yaml"), "utf8")));
 
