@@ -1,9 +1,9 @@
-import { SERVICES, serviceSpec, signToken } from "@concert/devstack";
-import { randomUUID } from "node:crypto";
-import { SignJWT } from "jose";
+import { localSecrets, SERVICES, serviceSpec, signToken } from "@concert/devstack";
+import { createPrivateKey, generateKeyPairSync, randomUUID } from "node:crypto";
+import { type KeyLike, SignJWT } from "jose";
 import { ReservationCompleted, SeatsReleased } from "@concert/contracts";
 import { allowed, localPubsubScopes } from "../support/pubsub-scopes";
-import { adminToken, api, appToken, sidecarOf, userToken } from "../support/stack";
+import { adminToken, api, appToken, internal, sidecarOf, userToken } from "../support/stack";
 
 const body = { title: "Auth", venue: "Hall" };
 
@@ -33,6 +33,34 @@ describe("who may call what", () => {
     const user = await api("POST", "/api/admin/concerts", { body, token: await userToken() });
     expect(user.status).toBe(403);
     expect(user.body).toMatchObject({ type: "/problems/forbidden" });
+  });
+
+  it("access tokens are EdDSA from the user service: the gateway has only its public key, and refuses another key or audience", async () => {
+    const jwks = await internal("user", "GET", "/.well-known/jwks.json");
+    expect(jwks.status).toBe(200);
+    const [published] = jwks.body.keys as Array<Record<string, string>>;
+    expect(published).toMatchObject({ kty: "OKP", crv: "Ed25519", alg: "EdDSA", use: "sig", kid: expect.any(String) });
+    expect(published).not.toHaveProperty("d");
+    // The gateway's own environment holds no signing key at all.
+    expect(Object.keys(serviceSpec("gateway").env?.(localSecrets()) ?? {}).filter((k) => /JWT|SIGN/.test(k))).toEqual([]);
+
+    const token = await adminToken();
+    expect(JSON.parse(Buffer.from(token.split(".")[0]!, "base64url").toString())).toMatchObject({ alg: "EdDSA", kid: published!.kid });
+    expect((await api("POST", "/api/admin/concerts", { token, body })).status).toBe(201);
+
+    const sign = (claims: Record<string, unknown>, key: KeyLike = generateKeyPairSync("ed25519").privateKey) =>
+      new SignJWT({ role: "admin", ...claims })
+        .setProtectedHeader({ alg: "EdDSA", kid: published!.kid })
+        .setSubject(randomUUID())
+        .setIssuer("concert-booking")
+        .setExpirationTime("1h")
+        .sign(key);
+    const otherKey = await sign({ aud: "concert-booking-api" });
+    expect((await api("POST", "/api/admin/concerts", { token: otherKey, body })).status).toBe(401);
+    const ownKey = createPrivateKey(localSecrets().jwtPrivateKey);
+    expect((await api("POST", "/api/admin/concerts", { token: await sign({ aud: "concert-booking-api" }, ownKey), body })).status).toBe(201);
+    expect((await api("POST", "/api/admin/concerts", { token: await sign({ aud: "another-api" }, ownKey), body })).status).toBe(401);
+    expect((await api("POST", "/api/admin/concerts", { token: await sign({}, ownKey), body })).status).toBe(401);
   });
 
   it("internal services answer only their own sidecar (app API token)", async () => {

@@ -125,7 +125,6 @@ describe("the system on a single-node Kubernetes", () => {
 
   it("upgrades to the production values (its managed dependencies pointed at the in-cluster ones) and keeps serving", async () => {
     const secret = run("kubectl", ["-n", NAMESPACE, "create", "secret", "generic", "concert-booking-production",
-      "--from-literal=jwt-secret=production-shaped-jwt-secret-0123456789",
       "--from-literal=db-password=concert-dev",
       "--from-literal=mysql-connection=concert:concert-dev@tcp(mysql:3306)/?allowNativePasswords=true&parseTime=true",
       "--from-literal=kafka-password=unused-without-sasl"]);

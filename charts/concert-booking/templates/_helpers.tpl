@@ -59,9 +59,9 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 - name: DB_PASSWORD
   valueFrom: { secretKeyRef: { name: {{ include "cb.secretName" $root }}, key: db-password } }
 {{- end }}
-{{- if has $name (list "gateway" "user") }}
-- name: JWT_SECRET
-  valueFrom: { secretKeyRef: { name: {{ include "cb.secretName" $root }}, key: jwt-secret } }
+{{- if eq $name "user" }}
+- name: JWT_PRIVATE_KEY
+  valueFrom: { secretKeyRef: { name: {{ printf "%s-jwt-signing-key" $root.Release.Name }}, key: private-key } }
 {{- end }}
 {{- if eq $name "queue" }}
 - { name: REDIS_URL, value: {{ $root.Values.infra.redisUrl | quote }} }

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RUN_DIR } from "./services";
@@ -6,7 +6,8 @@ import { RUN_DIR } from "./services";
 export interface LocalSecrets {
   appApiToken: string;
   daprApiToken: string;
-  jwtSecret: string;
+  /** The user service's Ed25519 access-token key (PKCS#8 PEM); the gateway gets only its public half. */
+  jwtPrivateKey: string;
   adminPassword: string;
   /** The queue's admission-pass key, shared with the gateway only. */
   queuePassSecret: string;
@@ -15,7 +16,7 @@ export interface LocalSecrets {
 const generators: Record<keyof LocalSecrets, () => string> = {
   appApiToken: () => randomBytes(24).toString("base64url"),
   daprApiToken: () => randomBytes(24).toString("base64url"),
-  jwtSecret: () => randomBytes(32).toString("base64url"),
+  jwtPrivateKey: () => generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
   adminPassword: () => randomBytes(18).toString("base64url"),
   queuePassSecret: () => randomBytes(32).toString("base64url"),
 };

@@ -52,7 +52,7 @@ export const SERVICES: ServiceSpec[] = [
   // Short sweeper grace locally, so a hold left by a dead saga is visibly released in seconds.
   spec("seat", 2, { env: () => ({ HOLD_SWEEP_INTERVAL_MS: "500", HOLD_GRACE_SECONDS: "1" }) }),
   spec("user", 3, {
-    env: (s) => ({ JWT_SECRET: s.jwtSecret, ADMIN_EMAIL: "admin@concert.local", ADMIN_PASSWORD: s.adminPassword }),
+    env: (s) => ({ JWT_PRIVATE_KEY: s.jwtPrivateKey, ADMIN_EMAIL: "admin@concert.local", ADMIN_PASSWORD: s.adminPassword }),
   }),
   spec("queue", 4, {
     database: false,
@@ -77,7 +77,7 @@ export const SERVICES: ServiceSpec[] = [
   spec("notification", 9),
   spec("mypage", 10),
   spec("mock-dataplatform", 80, { appPort: 4080, database: false, sidecar: false, dir: "tools/mock-dataplatform" }),
-  spec("gateway", 0, { appPort: 8080, database: false, env: (s) => ({ JWT_SECRET: s.jwtSecret, QUEUE_PASS_SECRET: s.queuePassSecret }) }),
+  spec("gateway", 0, { appPort: 8080, database: false, env: (s) => ({ QUEUE_PASS_SECRET: s.queuePassSecret }) }),
 ];
 
 export function serviceSpec(name: string): ServiceSpec {

@@ -1,4 +1,5 @@
-import { jwtVerify, SignJWT } from "jose";
+import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import { calculateJwkThumbprint, type JSONWebKeySet, type JWK, jwtVerify, type JWTVerifyGetKey, SignJWT } from "jose";
 import { z } from "zod";
 
 export type Role = "user" | "admin";
@@ -16,31 +17,58 @@ export const QUEUE_TOKEN_ID_HEADER = "x-queue-token-id";
 
 const claims = z.object({ sub: z.uuid(), role: z.enum(["user", "admin"]) });
 
-export interface TokenKey {
-  secret: string;
+/** Who access tokens are for: the public API behind the gateway. */
+export const ACCESS_TOKEN_AUDIENCE = "concert-booking-api";
+
+/**
+ * The user service's signing key for access tokens: Ed25519 (EdDSA). Only the user service holds
+ * the private key; the gateway verifies with the public key, published as a JWKS, so a
+ * compromised gateway cannot mint tokens.
+ */
+export interface TokenSigner {
+  privateKey: KeyObject;
+  kid: string;
   issuer: string;
+  audience: string;
+  /** The public half, as served at /.well-known/jwks.json. */
+  jwks: JSONWebKeySet;
 }
 
-const keyOf = (secret: string) => new TextEncoder().encode(secret);
+export async function tokenSigner(privateKeyPem: string, issuer: string, audience = ACCESS_TOKEN_AUDIENCE): Promise<TokenSigner> {
+  const privateKey = createPrivateKey(privateKeyPem);
+  if (privateKey.asymmetricKeyType !== "ed25519") throw new Error("the access-token key must be an Ed25519 private key (PKCS#8 PEM)");
+  const jwk = createPublicKey(privateKey).export({ format: "jwk" }) as JWK;
+  const kid = await calculateJwkThumbprint(jwk);
+  return { privateKey, kid, issuer, audience, jwks: { keys: [{ ...jwk, kid, alg: "EdDSA", use: "sig" }] } };
+}
 
-/** A short-lived HS256 access token carrying the user id (sub) and role. */
-export async function signAccessToken(key: TokenKey, principal: Principal, ttlSeconds: number): Promise<string> {
+/** A short-lived access token carrying the user id (sub) and role. */
+export async function signAccessToken(signer: TokenSigner, principal: Principal, ttlSeconds: number): Promise<string> {
   return new SignJWT({ role: principal.role })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setProtectedHeader({ alg: "EdDSA", typ: "JWT", kid: signer.kid })
     .setSubject(principal.userId)
-    .setIssuer(key.issuer)
+    .setIssuer(signer.issuer)
+    .setAudience(signer.audience)
     .setIssuedAt()
     .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
-    .sign(keyOf(key.secret));
+    .sign(signer.privateKey);
+}
+
+/** What verifies access tokens: the signer's public keys (a JWKS), its issuer and the audience. */
+export interface TokenVerifier {
+  keys: JWTVerifyGetKey;
+  issuer: string;
+  audience: string;
 }
 
 /** The principal of a valid token, or undefined for a bad, foreign, tampered or expired one. */
-export async function verifyAccessToken(key: TokenKey, token: string): Promise<Principal | undefined> {
+export async function verifyAccessToken(verifier: TokenVerifier, token: string): Promise<Principal | undefined> {
   try {
-    const { payload } = await jwtVerify(token, keyOf(key.secret), {
-      issuer: key.issuer,
-      algorithms: ["HS256"],
-      requiredClaims: ["exp", "sub"],
+    const { payload } = await jwtVerify(token, verifier.keys, {
+      issuer: verifier.issuer,
+      audience: verifier.audience,
+      algorithms: ["EdDSA"],
+      requiredClaims: ["exp", "sub", "aud"],
     });
     const parsed = claims.safeParse(payload);
     return parsed.success ? { userId: parsed.data.sub, role: parsed.data.role } : undefined;
@@ -48,6 +76,8 @@ export async function verifyAccessToken(key: TokenKey, token: string): Promise<P
     return undefined;
   }
 }
+
+const keyOf = (secret: string) => new TextEncoder().encode(secret);
 
 /**
  * An admission pass: the queue service's signed word that this user's queue token for this

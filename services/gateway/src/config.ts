@@ -7,8 +7,7 @@ export const loadGatewayConfig = (env = process.env) =>
     {
       ...serviceEnv,
       PORT: serviceEnv.PORT.default(8080),
-      /** HS256 key shared with the user service, which issues the tokens. */
-      JWT_SECRET: z.string().min(32, "must be at least 32 characters"),
+      /** Issuer of access tokens (the user service, whose public keys the gateway loads). */
       JWT_ISSUER: z.string().default("concert-booking"),
       /** Key of the queue's admission passes (shared with the queue only); none: every gated request asks the queue. */
       QUEUE_PASS_SECRET: z.string().min(32, "must be at least 32 characters").optional(),

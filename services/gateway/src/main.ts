@@ -1,6 +1,7 @@
 import { createApp, createLogger, runMain, serve, shutdownBreakers, sidecarHealthy, Upstream } from "@concert/platform";
 import { loadGatewayConfig } from "./config";
 import { publicRoutes } from "./http/routes";
+import { SigningKeys } from "./infra/signing-keys";
 
 runMain(async () => {
   const config = loadGatewayConfig();
@@ -19,12 +20,14 @@ runMain(async () => {
     notification: upstream("notification"),
     mypage: upstream("mypage"),
   };
+  // Access tokens are verified with the user service's public keys; the gateway cannot sign any.
+  const signingKeys = new SigningKeys(upstreams.user, config.JWT_ISSUER, log);
   const app = createApp({
     config,
     log,
     requireAppToken: false,
     routers: [publicRoutes(upstreams, {
-        key: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER },
+        verifier: signingKeys.verifier,
         ...(config.QUEUE_PASS_SECRET ? { queuePassSecret: config.QUEUE_PASS_SECRET } : {}),
         limits: {
           loginPerMinute: config.RATE_LIMIT_LOGIN_PER_MINUTE,
@@ -32,7 +35,11 @@ runMain(async () => {
           reservationsPerMinute: config.RATE_LIMIT_RESERVATIONS_PER_MINUTE,
         },
       })],
-    readiness: [{ name: "sidecar", check: () => sidecarHealthy(config) }],
+    readiness: [
+      { name: "sidecar", check: () => sidecarHealthy(config) },
+      { name: "signing-keys", check: async () => signingKeys.loaded },
+    ],
   });
-  await serve(app, config, log, [async () => shutdownBreakers()]);
+  await serve(app, config, log, [async () => signingKeys.stop(), async () => shutdownBreakers()]);
+  signingKeys.start();
 });

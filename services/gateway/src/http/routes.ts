@@ -1,5 +1,5 @@
 import { createReservationRequest, joinQueueRequest, pageQuery, uuidParam } from "@concert/contracts";
-import { QUEUE_TOKEN_ID_HEADER, type TokenKey, Router, type Upstream, type UpstreamResponse, validate } from "@concert/platform";
+import { QUEUE_TOKEN_ID_HEADER, type TokenVerifier, Router, type Upstream, type UpstreamResponse, validate } from "@concert/platform";
 import type { Context } from "koa";
 import { authenticate, principalOf, requireRole } from "./auth";
 import { openApiDocument } from "./openapi";
@@ -19,7 +19,8 @@ export interface Upstreams {
 }
 
 export interface GatewayOptions {
-  key: TokenKey;
+  /** The user service's public keys (JWKS), issuer and audience of access tokens. */
+  verifier: TokenVerifier;
   /** Key of the queue's admission passes, when the queue issues them. */
   queuePassSecret?: string;
   limits: RateLimits;
@@ -53,7 +54,7 @@ const limitOf = (ctx: Context) => (typeof ctx.query.limit === "string" ? { limit
 /** The public API. Each route validates what it can at the edge and forwards to its owner. */
 export function publicRoutes(up: Upstreams, options: GatewayOptions): Router {
   const router = new Router({ prefix: "/api" });
-  const auth = authenticate(options.key);
+  const auth = authenticate(options.verifier);
   const admin = [auth, requireRole("admin")];
   const catalog = new CatalogFacts(up.concert);
   const gate = queueGate(catalog, up.queue, options.queuePassSecret);

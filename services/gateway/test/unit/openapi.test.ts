@@ -1,4 +1,5 @@
 import { loadConfig, serviceEnv, shutdownBreakers, Upstream } from "@concert/platform";
+import { createLocalJWKSet } from "jose";
 import { openApiDocument } from "../../src/http/openapi";
 import { publicRoutes, type Upstreams } from "../../src/http/routes";
 
@@ -10,7 +11,7 @@ describe("the OpenAPI document", () => {
     const names = ["concert", "seat", "user", "queue", "reservation", "wallet", "ranking", "notification", "mypage"] as const;
     const upstreams = Object.fromEntries(names.map((n) => [n, new Upstream(n, config, { timeoutMs: 1_000 })])) as unknown as Upstreams;
     const router = publicRoutes(upstreams, {
-      key: { secret: "k".repeat(40), issuer: "test" },
+      verifier: { keys: createLocalJWKSet({ keys: [] }), issuer: "test", audience: "test" },
       limits: { loginPerMinute: 1, signUpPerMinute: 1, reservationsPerMinute: 1 },
     });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { loginRequest, signUpRequest, uuidParam } from "@concert/contracts";
-import { PRINCIPAL_HEADERS, problems, Router, signAccessToken, type TokenKey, validate } from "@concert/platform";
+import { PRINCIPAL_HEADERS, problems, Router, signAccessToken, type TokenSigner, validate } from "@concert/platform";
 import type { Context } from "koa";
 import type { DataSource, QueryFailedError } from "typeorm";
 import { hashPassword, passwordMatches } from "../domain/passwords";
@@ -9,10 +9,16 @@ import { User } from "../infra/entities";
 const toView = (u: User) => ({ id: u.id, email: u.email, name: u.name, role: u.role, createdAt: u.createdAt.toISOString() });
 const isDuplicate = (err: unknown) => (err as QueryFailedError & { driverError?: { errno?: number } }).driverError?.errno === 1062;
 
-/** The user service's internal API (sign-up, login, profile), reached through Dapr. */
-export function userRoutes(ds: DataSource, key: TokenKey, ttlSeconds: number): Router {
+/** The user service's internal API (sign-up, login, profile, the token keys), reached through Dapr. */
+export function userRoutes(ds: DataSource, signer: TokenSigner, ttlSeconds: number): Router {
   const users = ds.getRepository(User);
   const router = new Router();
+
+  /** The public keys access tokens are verified with (the gateway loads them). */
+  router.get("/.well-known/jwks.json", (ctx) => {
+    ctx.set("Cache-Control", "public, max-age=300");
+    ctx.body = signer.jwks;
+  });
 
   router.post("/users", async (ctx) => {
     const body = validate(signUpRequest, ctx.request.body);
@@ -32,7 +38,7 @@ export function userRoutes(ds: DataSource, key: TokenKey, ttlSeconds: number): R
     const user = await users.findOne({ where: { email }, select: { id: true, role: true, passwordHash: true } });
     if (!(await passwordMatches(password, user?.passwordHash))) throw problems.unauthorized("Wrong email or password.");
     ctx.body = {
-      accessToken: await signAccessToken(key, { userId: user!.id, role: user!.role }, ttlSeconds),
+      accessToken: await signAccessToken(signer, { userId: user!.id, role: user!.role }, ttlSeconds),
       tokenType: "Bearer",
       expiresIn: ttlSeconds,
     };
