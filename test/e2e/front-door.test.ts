@@ -1,19 +1,41 @@
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import { appEnv, ROOT, serviceSpec } from "@concert/devstack";
 import {
   admittedShopper,
   api,
+  apiAt,
   closePools,
   createConcertWithSchedule,
+  eventually,
+  GATEWAY,
   internal,
   queueStatus,
   seatMap,
-  GATEWAY,
   sql,
   userToken,
   withQueue,
 } from "../support/stack";
 
 afterAll(closePools);
+
+/** A second gateway process on `port`, sharing the first one's sidecar and Redis: another replica. */
+async function startGatewayReplica(port: number) {
+  const child = spawn(process.execPath, [join(ROOT, "services", "gateway", "dist", "main.js")], {
+    env: appEnv(serviceSpec("gateway"), { PORT: String(port) }),
+    stdio: "ignore",
+  });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  await eventually(async () => ((await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok ? true : undefined), 30_000, "second gateway ready");
+  return {
+    api: apiAt(`http://127.0.0.1:${port}`),
+    stop: async () => {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
 
 const email = () => `fan-${randomUUID().slice(0, 8)}@example.com`;
 
@@ -69,6 +91,25 @@ describe("identity", () => {
     expectProblem(limited, 429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(statuses.at(-1)).toBe(429);
+  });
+
+  it("shares the log-in count between gateway replicas (Redis): spreading guesses over two gains nothing", async () => {
+    const second = await startGatewayReplica(8_081);
+    try {
+      const alice = await signUp(`replicas-${randomUUID().slice(0, 8)}@example.com`);
+      const statuses: number[] = [];
+      // One log-in already counted in signUp(); 9 more, alternating, fill the 10 a minute.
+      for (let i = 0; i < 9; i++) {
+        const via = i % 2 === 0 ? api : second.api;
+        statuses.push((await via("POST", "/api/auth/login", { body: { email: alice.email, password: `guess number ${i}` } })).status);
+      }
+      expect(statuses.every((s) => s === 401)).toBe(true);
+      // Each replica alone has seen at most 5: only shared counters refuse the next one.
+      expectProblem(await second.api("POST", "/api/auth/login", { body: { email: alice.email, password: "guess again" } }), 429);
+      expectProblem(await api("POST", "/api/auth/login", { body: { email: alice.email, password: "guess again" } }), 429);
+    } finally {
+      await second.stop();
+    }
   });
 
   it("counts log-ins per account however its email is spelt (case, accents): 429 all the same", async () => {

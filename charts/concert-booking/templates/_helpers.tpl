@@ -63,7 +63,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 - name: JWT_PRIVATE_KEY
   valueFrom: { secretKeyRef: { name: {{ printf "%s-jwt-signing-key" $root.Release.Name }}, key: private-key } }
 {{- end }}
-{{- if eq $name "queue" }}
+{{- if has $name (list "queue" "gateway") }}
 - { name: REDIS_URL, value: {{ $root.Values.infra.redisUrl | quote }} }
 {{- end }}
 {{- if has $name (list "gateway" "queue") }}

@@ -13,6 +13,8 @@ export const loadGatewayConfig = (env = process.env) =>
       QUEUE_PASS_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
       /** How long a call to an internal service may take before it counts as failed (ms). */
       UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+      /** Redis shared by the gateway replicas for rate-limit counters; unset: per-replica counters. */
+      REDIS_URL: z.url().optional(),
       RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().positive().default(10),
       RATE_LIMIT_SIGNUP_PER_MINUTE: z.coerce.number().int().positive().default(60),
       RATE_LIMIT_RESERVATIONS_PER_MINUTE: z.coerce.number().int().positive().default(30),

@@ -1,4 +1,5 @@
 import { createApp, createLogger, runMain, serve, shutdownBreakers, sidecarHealthy, Upstream } from "@concert/platform";
+import Redis from "ioredis";
 import { loadGatewayConfig } from "./config";
 import { publicRoutes } from "./http/routes";
 import { SigningKeys } from "./infra/signing-keys";
@@ -22,12 +23,16 @@ runMain(async () => {
   };
   // Access tokens are verified with the user service's public keys; the gateway cannot sign any.
   const signingKeys = new SigningKeys(upstreams.user, config.JWT_ISSUER, log);
+  // Fails fast while Redis is away (no offline queue): the limiters fall back to memory.
+  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
+  redis?.on("error", (err) => log.warn({ err: String(err) }, "redis (rate limits) unreachable; counting per replica"));
   const app = createApp({
     config,
     log,
     requireAppToken: false,
     routers: [publicRoutes(upstreams, {
         verifier: signingKeys.verifier,
+        ...(redis ? { redis } : {}),
         ...(config.QUEUE_PASS_SECRET ? { queuePassSecret: config.QUEUE_PASS_SECRET } : {}),
         limits: {
           loginPerMinute: config.RATE_LIMIT_LOGIN_PER_MINUTE,
@@ -40,6 +45,6 @@ runMain(async () => {
       { name: "signing-keys", check: async () => signingKeys.loaded },
     ],
   });
-  await serve(app, config, log, [async () => signingKeys.stop(), async () => shutdownBreakers()]);
+  await serve(app, config, log, [async () => signingKeys.stop(), async () => void redis?.disconnect(), async () => shutdownBreakers()]);
   signingKeys.start();
 });

@@ -1,6 +1,7 @@
 import { problems } from "@concert/platform";
 import type { Context, Next } from "koa";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import type Redis from "ioredis";
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 
 /**
  * One key per account, however its email is spelt: the user database compares emails with an
@@ -23,18 +24,24 @@ export interface RateLimits {
 }
 
 /**
- * Per-instance limits at the edge (rate-limiter-flexible; a multi-replica gateway would move the
- * counters to Redis with the same library): log-ins per address and account (password guessing,
+ * Limits at the edge (rate-limiter-flexible): log-ins per address and account (password guessing,
  * and each attempt costs an argon2 verify), sign-ups per address, reservations per user (seat
- * hoarding). Over the limit: 429 problem with Retry-After.
+ * hoarding). Over the limit: 429 problem with Retry-After. With Redis the counters are shared by
+ * every gateway replica (a script spreading its tries over replicas gains nothing); while Redis
+ * is unreachable each replica counts alone (the insurance limiter) rather than letting everyone
+ * through or nobody.
  */
-export function rateLimits(limits: RateLimits) {
-  const limiter = (points: number) => new RateLimiterMemory({ points, duration: 60 });
-  const login = limiter(limits.loginPerMinute);
-  const signUp = limiter(limits.signUpPerMinute);
-  const reservations = limiter(limits.reservationsPerMinute);
+export function rateLimits(limits: RateLimits, redis?: Redis) {
+  const limiter = (name: string, points: number): RateLimiterAbstract => {
+    const memory = new RateLimiterMemory({ points, duration: 60 });
+    if (!redis) return memory;
+    return new RateLimiterRedis({ storeClient: redis, keyPrefix: `gateway:rl:${name}`, points, duration: 60, insuranceLimiter: memory });
+  };
+  const login = limiter("login", limits.loginPerMinute);
+  const signUp = limiter("signup", limits.signUpPerMinute);
+  const reservations = limiter("reservations", limits.reservationsPerMinute);
 
-  const guard = (l: RateLimiterMemory, keyOf: (ctx: Context) => string) => async (ctx: Context, next: Next) => {
+  const guard = (l: RateLimiterAbstract, keyOf: (ctx: Context) => string) => async (ctx: Context, next: Next) => {
     try {
       await l.consume(keyOf(ctx));
     } catch (res) {

@@ -5,6 +5,7 @@ import { authenticate, principalOf, requireRole } from "./auth";
 import { openApiDocument } from "./openapi";
 import { CatalogFacts, queueGate } from "./queue-gate";
 import { type RateLimits, rateLimits } from "./rate-limits";
+import type Redis from "ioredis";
 
 export interface Upstreams {
   concert: Upstream;
@@ -24,6 +25,8 @@ export interface GatewayOptions {
   /** Key of the queue's admission passes, when the queue issues them. */
   queuePassSecret?: string;
   limits: RateLimits;
+  /** Where the rate-limit counters are shared between replicas; none: each replica counts alone. */
+  redis?: Redis;
 }
 
 /** Unsafe requests may carry an Idempotency-Key; the owning service keeps the answers. */
@@ -58,7 +61,7 @@ export function publicRoutes(up: Upstreams, options: GatewayOptions): Router {
   const admin = [auth, requireRole("admin")];
   const catalog = new CatalogFacts(up.concert);
   const gate = queueGate(catalog, up.queue, options.queuePassSecret);
-  const limit = rateLimits(options.limits);
+  const limit = rateLimits(options.limits, options.redis);
 
   router.get("/openapi.json", (ctx) => {
     ctx.body = openApiDocument;
