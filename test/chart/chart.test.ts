@@ -145,6 +145,29 @@ describe("names shared by components/ and the chart", () => {
   });
 });
 
+describe("the gateway's front in production", () => {
+  const gatewayEnv = (objects: Obj[]) =>
+    (objects.find((o) => o.kind === "Deployment" && o.metadata.name === "gateway")!.spec.template.spec.containers[0].env as Array<{ name: string; value?: string }>);
+
+  it("is an Ingress terminating TLS, the gateway trusts one proxy hop, and only the controller's namespace reaches it", () => {
+    const objects = objectsOf(render("values-production.yaml"));
+    const ingress = objects.find((o) => o.kind === "Ingress")!;
+    expect(ingress.spec.tls).toEqual([{ hosts: ["tickets.example.com"], secretName: "concert-booking-tls" }]);
+    expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({ name: "gateway", port: { name: "http" } });
+    expect(gatewayEnv(objects)).toContainEqual({ name: "TRUSTED_PROXY_HOPS", value: "1" });
+    expect(objects.find((o) => o.kind === "Service" && o.metadata.name === "gateway")!.spec.type).toBe("ClusterIP");
+    const policy = objects.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "gateway")!;
+    const open = policy.spec.ingress.find((r: { ports?: Array<{ port: number }> }) => r.ports?.some((p) => p.port === 8080) && !r.ports.some((p) => p.port === 50002));
+    expect(open.from).toEqual([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }]);
+  });
+
+  it("without an Ingress the gateway trusts no X-Forwarded-For", () => {
+    const objects = objectsOf(render("values-kind.yaml"));
+    expect(objects.some((o) => o.kind === "Ingress")).toBe(false);
+    expect(gatewayEnv(objects).map((e) => e.name)).not.toContain("TRUSTED_PROXY_HOPS");
+  });
+});
+
 describe("pub/sub topic scopes", () => {
   const local = localPubsubScopes();
 

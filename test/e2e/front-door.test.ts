@@ -21,9 +21,9 @@ import {
 afterAll(closePools);
 
 /** A second gateway process on `port`, sharing the first one's sidecar and Redis: another replica. */
-async function startGatewayReplica(port: number) {
+async function startGatewayReplica(port: number, env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [join(ROOT, "services", "gateway", "dist", "main.js")], {
-    env: appEnv(serviceSpec("gateway"), { PORT: String(port) }),
+    env: appEnv(serviceSpec("gateway"), { PORT: String(port), ...env }),
     stdio: "ignore",
   });
   const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -109,6 +109,26 @@ describe("identity", () => {
       expectProblem(await api("POST", "/api/auth/login", { body: { email: alice.email, password: "guess again" } }), 429);
     } finally {
       await second.stop();
+    }
+  });
+
+  it("takes the client address from the trusted proxy's hop of X-Forwarded-For only, and ignores the header without a proxy", async () => {
+    const behindIngress = await startGatewayReplica(8_082, { TRUSTED_PROXY_HOPS: "1" });
+    try {
+      const alice = await signUp(`proxy-${randomUUID().slice(0, 8)}@example.com`);
+      const guess = (via: typeof api, forwardedFor: string) =>
+        via("POST", "/api/auth/login", { body: { email: alice.email, password: "a wrong guess" }, headers: { "x-forwarded-for": forwardedFor } });
+      // The client writes any address first; the proxy appends the one it saw (10.9.0.1).
+      for (let i = 0; i < 10; i++) expect((await guess(behindIngress.api, `203.0.113.${i}, 10.9.0.1`)).status).toBe(401);
+      expectProblem(await guess(behindIngress.api, "198.51.100.7, 10.9.0.1"), 429);
+      // Another client behind the same proxy is counted apart.
+      expect((await guess(behindIngress.api, "10.9.0.2")).status).toBe(401);
+      // Without a trusted proxy the header is ignored: the local gateway still sees 127.0.0.1,
+      // whose count for this account signUp() and nothing else started.
+      for (let i = 0; i < 9; i++) expect((await guess(api, `192.0.2.${i}`)).status).toBe(401);
+      expectProblem(await guess(api, "192.0.2.99"), 429);
+    } finally {
+      await behindIngress.stop();
     }
   });
 

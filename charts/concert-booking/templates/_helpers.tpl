@@ -63,6 +63,9 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 - name: JWT_PRIVATE_KEY
   valueFrom: { secretKeyRef: { name: {{ printf "%s-jwt-signing-key" $root.Release.Name }}, key: private-key } }
 {{- end }}
+{{- if and (eq $name "gateway") $root.Values.ingress.enabled }}
+- { name: TRUSTED_PROXY_HOPS, value: {{ $root.Values.ingress.trustedProxyHops | quote }} }
+{{- end }}
 {{- if has $name (list "queue" "gateway") }}
 - { name: REDIS_URL, value: {{ $root.Values.infra.redisUrl | quote }} }
 {{- end }}

@@ -27,6 +27,11 @@ export interface AppOptions {
   requireAppToken: boolean;
   /** The app's event watchdog: served on `/health/events`, reported by `/readyz` and `/metrics`. */
   events?: EventWatchdog;
+  /**
+   * How many trusted proxies (an Ingress controller: 1) append to X-Forwarded-For in front of
+   * the app. 0 (default): the client address is the connection's, and X-Forwarded-For is ignored.
+   */
+  trustedProxyHops?: number;
 }
 
 const OPEN_PATHS = new Set(["/healthz", "/readyz", "/metrics", "/health/events"]);
@@ -35,7 +40,10 @@ const JSON_TYPES = ["application/json", "application/cloudevents+json", "applica
 /** A Koa app with the platform's middleware: trace context, logs, problems, guard, body, health. */
 export function createApp(options: AppOptions): Koa & { shuttingDown: boolean } {
   const { config, log } = options;
-  const app = new Koa({ proxy: false }) as Koa & { shuttingDown: boolean };
+  // Behind N trusted proxies the client is the Nth address from the right of X-Forwarded-For
+  // (what a client wrote before that is not trusted); with none the header means nothing.
+  const hops = options.trustedProxyHops ?? 0;
+  const app = new Koa(hops > 0 ? { proxy: true, maxIpsCount: hops } : { proxy: false }) as Koa & { shuttingDown: boolean };
   app.shuttingDown = false;
   const appToken = config.APP_API_TOKEN ? Buffer.from(config.APP_API_TOKEN) : undefined;
   if (options.requireAppToken && !appToken) throw new Error("APP_API_TOKEN is required for an internal service");

@@ -13,6 +13,8 @@ export const loadGatewayConfig = (env = process.env) =>
       QUEUE_PASS_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
       /** How long a call to an internal service may take before it counts as failed (ms). */
       UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+      /** Trusted proxies in front (an Ingress controller: 1): the client address comes from X-Forwarded-For. */
+      TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
       /** Redis shared by the gateway replicas for rate-limit counters; unset: per-replica counters. */
       REDIS_URL: z.url().optional(),
       RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().positive().default(10),

@@ -30,6 +30,7 @@ runMain(async () => {
     config,
     log,
     requireAppToken: false,
+    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
     routers: [publicRoutes(upstreams, {
         verifier: signingKeys.verifier,
         ...(redis ? { redis } : {}),
