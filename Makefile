@@ -59,6 +59,9 @@ test-k8s: ## Run only the cluster tests (install, booking, upgrade, uninstall) o
 chaos: ## Fault suite on the running stack: SIGKILLs each app, sidecar, Kafka, MariaDB, Redis mid-booking; checks and prints a table
 	@npx tsc -b && CHAOS_FAULTS=all npx jest --runInBand --selectProjects chaos
 
+fuzz: ## Fuzz the running gateway against its OpenAPI document (schemathesis, pinned, cached venv)
+	@scripts/fuzz.sh
+
 bench: ## Sale-opening load on the running stack (seat-map reads, hold storm); writes .run/bench.json
 	@npx tsc -b tools/bench && node tools/bench/dist/main.js
 

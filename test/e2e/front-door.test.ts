@@ -1,41 +1,20 @@
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { join } from "node:path";
-import { appEnv, ROOT, serviceSpec } from "@concert/devstack";
 import {
   admittedShopper,
   api,
-  apiAt,
   closePools,
   createConcertWithSchedule,
-  eventually,
   GATEWAY,
   internal,
   queueStatus,
   seatMap,
   sql,
+  startGatewayReplica,
   userToken,
   withQueue,
 } from "../support/stack";
 
 afterAll(closePools);
-
-/** A second gateway process on `port`, sharing the first one's sidecar and Redis: another replica. */
-async function startGatewayReplica(port: number, env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [join(ROOT, "services", "gateway", "dist", "main.js")], {
-    env: appEnv(serviceSpec("gateway"), { PORT: String(port), ...env }),
-    stdio: "ignore",
-  });
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  await eventually(async () => ((await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok ? true : undefined), 30_000, "second gateway ready");
-  return {
-    api: apiAt(`http://127.0.0.1:${port}`),
-    stop: async () => {
-      child.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
 
 const email = () => `fan-${randomUUID().slice(0, 8)}@example.com`;
 

@@ -1,6 +1,8 @@
-import { INFRA, localSecrets, serviceSpec, signToken } from "@concert/devstack";
+import { appEnv, INFRA, localSecrets, ROOT, serviceSpec, signToken } from "@concert/devstack";
 import { CommunicationProtocolEnum, DaprClient } from "@dapr/dapr";
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { join } from "node:path";
 import { createPool, type Pool, type RowDataPacket } from "mysql2/promise";
 
 /** Helpers for tests against the running local stack (scripts/test.sh starts it). */
@@ -160,4 +162,21 @@ export async function createConcertWithSchedule(
   });
   if (schedule.status !== 201) throw new Error(`schedule: ${schedule.status} ${JSON.stringify(schedule.body)}`);
   return { concert: concert.body, schedule: schedule.body, scheduleReply: schedule, token };
+}
+
+/** A second gateway process on `port`, sharing the first one's sidecar and Redis: another replica. */
+export async function startGatewayReplica(port: number, env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [join(ROOT, "services", "gateway", "dist", "main.js")], {
+    env: appEnv(serviceSpec("gateway"), { PORT: String(port), ...env }),
+    stdio: "ignore",
+  });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  await eventually(async () => ((await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok ? true : undefined), 30_000, "second gateway ready");
+  return {
+    api: apiAt(`http://127.0.0.1:${port}`),
+    stop: async () => {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
 }

@@ -48,26 +48,60 @@ const queueToken = {
 const idempotencyKey = { name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 128 }, description: "Same key and body replays the first answer; another body is 422" };
 const limit = [{ name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 10 } }];
 
+type Operation = {
+  security?: unknown[];
+  parameters?: Array<{ in: string }>;
+  requestBody?: unknown;
+  responses: Record<string, unknown>;
+};
+
+/** Operations with a per-address, per-account or per-user limit (429 with Retry-After). */
+const RATE_LIMITED = new Set(["POST /api/auth/login", "POST /api/users", "POST /api/reservations"]);
+
+/**
+ * Declares the answers any operation can give besides its own: bad input (400; 413 and 415 for a
+ * body), no valid token (401), an unknown id (404), a rate limit (429), and a service behind the
+ * gateway that cannot answer (503 with Retry-After). An operation's own description of one wins.
+ */
+function withCommonAnswers<T extends Record<string, Record<string, Operation>>>(paths: T): T {
+  for (const [path, operations] of Object.entries(paths)) {
+    for (const [method, op] of Object.entries(operations)) {
+      const add = (status: number, description: string) => (op.responses[status] ??= { ...problem, description });
+      if (op.parameters?.length || op.requestBody) add(400, "Bad input: a field, parameter or header is not valid");
+      if (op.requestBody) {
+        add(413, "The body is too large");
+        add(415, "The body is not JSON");
+      }
+      if (op.security) add(401, "No valid access token");
+      if (op.parameters?.some((p) => p.in === "path")) add(404, "Not found");
+      if (RATE_LIMITED.has(`${method.toUpperCase()} ${path}`)) add(429, "Too many requests (Retry-After)");
+      add(503, "A service behind the gateway cannot answer right now (Retry-After)");
+    }
+  }
+  return paths;
+}
+
 /** What the gateway serves, generated from the same schemas the services validate with. */
 export const openApiDocument = {
   openapi: "3.1.0",
   info: { title: "Concert booking API", version: "0.1.0" },
   components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
-  paths: {
+  paths: withCommonAnswers({
     "/api/concerts": {
       get: { summary: "List concerts", parameters: page, responses: { 200: json("A page of concerts"), 400: problem } },
     },
     "/api/concerts/{id}": {
-      get: { summary: "One concert", parameters: [idParam], responses: { 200: json("The concert"), 404: problem } },
+      get: { operationId: "getConcert", summary: "One concert", parameters: [idParam], responses: { 200: json("The concert"), 404: problem } },
     },
     "/api/concerts/{id}/schedules": {
-      get: { summary: "A concert's schedules with remaining seats", parameters: [idParam], responses: { 200: json("Schedules"), 404: problem } },
+      get: { operationId: "listSchedules", summary: "A concert's schedules with remaining seats", parameters: [idParam], responses: { 200: json("Schedules"), 404: problem } },
     },
     "/api/schedules/{id}": {
-      get: { summary: "One schedule", parameters: [idParam], responses: { 200: json("The schedule"), 404: problem } },
+      get: { operationId: "getSchedule", summary: "One schedule", parameters: [idParam], responses: { 200: json("The schedule"), 404: problem } },
     },
     "/api/schedules/{id}/seats": {
       get: {
+        operationId: "getSeatMap",
         summary: "Seat map of a schedule (behind the queue)",
         ...user,
         parameters: [idParam, queueToken],
@@ -80,7 +114,9 @@ export const openApiDocument = {
     "/api/auth/login": {
       post: { summary: "Log in: a short-lived access token", requestBody: body(loginRequest), responses: { 200: json("accessToken, expiresIn"), 401: problem } },
     },
-    "/api/me": { get: { summary: "My profile", ...user, responses: { 200: json("The user"), 401: problem } } },
+    "/api/me": {
+      get: { summary: "My profile", ...user, responses: { 200: json("The user"), 401: problem, 404: { ...problem, description: "The account no longer exists" } } },
+    },
     "/api/queue/tokens": {
       post: {
         summary: "Join the waiting room of a concert (one place per user)",
@@ -103,12 +139,26 @@ export const openApiDocument = {
         ...user,
         parameters: [queueToken, idempotencyKey],
         requestBody: body(createReservationRequest),
-        responses: { 201: json("reservationId, PENDING_PAYMENT, amount, holdExpiresAt"), 400: problem, 403: problem, 409: problem },
+        responses: {
+          201: {
+            ...json("reservationId, PENDING_PAYMENT, amount, holdExpiresAt, cancellableUntil"),
+            links: {
+              GetReservation: { operationId: "getReservation", parameters: { id: "$response.body#/reservationId" } },
+              PayReservation: { operationId: "payReservation", parameters: { id: "$response.body#/reservationId" } },
+              CancelReservation: { operationId: "cancelReservation", parameters: { id: "$response.body#/reservationId" } },
+            },
+          },
+          400: problem,
+          403: problem,
+          404: { ...problem, description: "No such schedule" },
+          409: problem,
+        },
       },
     },
     "/api/reservations/{id}": {
-      get: { summary: "A reservation (owner or admin)", ...user, parameters: [idParam], responses: { 200: json("The reservation"), 404: problem } },
+      get: { operationId: "getReservation", summary: "A reservation (owner or admin)", ...user, parameters: [idParam], responses: { 200: json("The reservation"), 404: problem } },
       delete: {
+        operationId: "cancelReservation",
         summary: "Cancel: a pending one releases its seats; a confirmed one is refunded, then released",
         description: "A confirmed reservation can be cancelled until its `cancellableUntil` (a cutoff before the show); after it, 409.",
         ...user,
@@ -118,6 +168,7 @@ export const openApiDocument = {
     },
     "/api/reservations/{id}/payment": {
       post: {
+        operationId: "payReservation",
         summary: "Pay for a reservation",
         ...user,
         parameters: [idParam, idempotencyKey],
@@ -151,17 +202,42 @@ export const openApiDocument = {
         summary: "Register a concert (admin)",
         ...admin,
         requestBody: body(createConcertRequest),
-        responses: { 201: json("The concert"), 400: problem, 401: problem, 403: problem },
+        responses: {
+          201: {
+            ...json("The concert"),
+            links: {
+              GetConcert: { operationId: "getConcert", parameters: { id: "$response.body#/id" } },
+              AddSchedule: { operationId: "addSchedule", parameters: { id: "$response.body#/id" } },
+              ListSchedules: { operationId: "listSchedules", parameters: { id: "$response.body#/id" } },
+            },
+          },
+          400: problem,
+          401: problem,
+          403: problem,
+        },
       },
     },
     "/api/admin/concerts/{id}/schedules": {
       post: {
+        operationId: "addSchedule",
         summary: "Add a schedule with its seat layout and prices (admin)",
         ...admin,
         parameters: [idParam],
         requestBody: body(createScheduleRequest),
-        responses: { 201: json("The schedule"), 400: problem, 401: problem, 403: problem, 404: problem },
+        responses: {
+          201: {
+            ...json("The schedule"),
+            links: {
+              GetSchedule: { operationId: "getSchedule", parameters: { id: "$response.body#/id" } },
+              GetSeatMap: { operationId: "getSeatMap", parameters: { id: "$response.body#/id" } },
+            },
+          },
+          400: problem,
+          401: problem,
+          403: problem,
+          404: problem,
+        },
       },
     },
-  },
+  }),
 };
