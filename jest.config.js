@@ -25,6 +25,8 @@ module.exports = {
         "<rootDir>/test/e2e/**/*.test.ts",
         "<rootDir>/test/chart/**/*.test.ts",
       ],
+      // The invariant checker after every end-to-end file.
+      setupFilesAfterEnv: ["<rootDir>/test/support/invariants-after-file.ts"],
       slowTestThreshold: 30,
     },
     // The fault suite on the real local stack (test/chaos): `make chaos` runs every fault.

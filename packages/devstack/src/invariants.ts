@@ -177,6 +177,12 @@ export async function checkInvariants(scope: InvariantScope = {}): Promise<Invar
   if (Number(totals!.balances) !== expected) fail("money conserved", `balances ${totals!.balances}, charges − payments + refunds ${expected}`);
 
   const read = { reservations: reservations.length, seats: seats.length, payments: payments.length, wallets: wallets.length };
+  // Vacuity guard: aggregates stored under a key the checker no longer matches would make every
+  // reservation rule pass on nothing. Whatever the store holds for the reservation app must parse.
+  if (!scope.scheduleIds) {
+    const [stored] = await query<{ n: number }>("dapr_state", "SELECT COUNT(*) AS n FROM reservations WHERE id LIKE 'reservation||%' AND JSON_VALID(value) AND JSON_EXISTS(value, '$.history') AND JSON_EXISTS(value, '$.paymentId')");
+    if (Number(stored!.n) !== read.reservations) fail("the check reads every reservation", `the store holds ${stored!.n} reservation aggregates, the check read ${read.reservations}`);
+  }
   if (scope.scheduleIds && (read.reservations === 0 || read.seats === 0)) {
     fail("the check read something", `scope ${scope.scheduleIds.join(",")} gave ${read.reservations} reservations and ${read.seats} seats`);
   }

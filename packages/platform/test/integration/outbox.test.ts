@@ -135,8 +135,11 @@ describe("transactional outbox through a real sidecar and Kafka", () => {
       marks.old, daysAgo(30), marks.recent, daysAgo(1),
     ]);
     const keeper = new Housekeeper(ds, log, { intervalMs: 100, outboxDays: 7, inboxDays: 14, idempotencyHours: 24 });
-    const outbox = async () => ((await ds.query("SELECT event_id FROM outbox WHERE topic = 'platform-housekeeping'")) as Array<{ event_id: string }>).map((r) => r.event_id).sort();
-    const inbox = async () => ((await ds.query("SELECT event_id FROM inbox WHERE consumer = 'housekeeping-test'")) as Array<{ event_id: string }>).map((r) => r.event_id);
+    // This run's rows only: an earlier run on the same database left its own (pending ones stay).
+    const outbox = async () =>
+      ((await ds.query("SELECT event_id FROM outbox WHERE event_id IN (?)", [Object.values(ids)])) as Array<{ event_id: string }>).map((r) => r.event_id).sort();
+    const inbox = async () =>
+      ((await ds.query("SELECT event_id FROM inbox WHERE consumer = 'housekeeping-test' AND event_id IN (?)", [Object.values(marks)])) as Array<{ event_id: string }>).map((r) => r.event_id);
     keeper.start();
     try {
       const deadline = Date.now() + 30_000;
