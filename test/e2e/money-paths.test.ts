@@ -1,0 +1,147 @@
+import { MOCK_DATAPLATFORM_URL } from "@concert/devstack";
+import { randomUUID } from "node:crypto";
+import { balanceOf, charge, checkInvariants, pay, readyToBook, reserve, seatStatuses, untilStatus } from "../support/booking";
+import { admittedShopper, api, closePools, createConcertWithSchedule, eventually, seatMap, type Shopper, sql } from "../support/stack";
+
+afterEach(checkInvariants);
+afterAll(closePools);
+
+type Item = Record<string, any>;
+const myItems = async (s: Shopper, path: string) => (await api("GET", path, { token: s.token })).body.items as Item[];
+const until = <T>(what: string, probe: () => Promise<T | undefined>) => eventually(probe, 60_000, what);
+
+describe("money paths and what follows a failure or a cancellation", () => {
+  it("a fan who signs up and logs in books, pays and cancels: refund, CANCELLED on my page, a notice, the ranking and a :cancelled delivery", async () => {
+    const email = `fan-${randomUUID().slice(0, 8)}@example.com`;
+    const signedUp = await api("POST", "/api/users", { body: { email, password: "correct horse battery staple", name: "Fan" } });
+    expect(signedUp.status).toBe(201);
+    const login = await api("POST", "/api/auth/login", { body: { email, password: "correct horse battery staple" } });
+    expect(login.status).toBe(200);
+    const token = login.body.accessToken as string;
+
+    const { concert, schedule } = await createConcertWithSchedule([{ name: "M", rows: 1, seatsPerRow: 4, price: 7_000 }]);
+    const joined = await api("POST", "/api/queue/tokens", { token, body: { concertId: concert.id } });
+    expect([200, 201]).toContain(joined.status);
+    const active = await until("admission", async () => {
+      const s = (await api("GET", `/api/queue/tokens/current?concertId=${concert.id}`, { token })).body;
+      return s.status === "ACTIVE" ? s : undefined;
+    });
+    const fan: Shopper = { userId: signedUp.body.id, token, queueToken: active.pass ?? active.token };
+    await seatMap(concert.id, schedule.id, fan);
+    await charge(fan, 20_000);
+    const held = await reserve(fan, schedule.id, ["M-1-1", "M-1-2"]);
+    expect(held.status).toBe(201);
+    const id = held.body.reservationId as string;
+    expect((await pay(fan, id)).status).toBe(200);
+    expect(await balanceOf(fan)).toBe(6_000);
+
+    const popular = async () => ((await api("GET", "/api/rankings/popular?limit=100")).body.items as Item[]).find((i) => i.concertId === concert.id);
+    await until("the ranking counts the sale", async () => ((await popular())?.seatsSold === 2 ? true : undefined));
+
+    const cancelled = await api("DELETE", `/api/reservations/${id}`, { token });
+    expect(cancelled.body).toMatchObject({ status: "CANCELLED", refundedAmount: 14_000 });
+    expect(await balanceOf(fan)).toBe(20_000);
+
+    await until("my page CANCELLED", async () => ((await myItems(fan, "/api/me/reservations")).find((r) => r.reservationId === id)?.status === "CANCELLED" ? true : undefined));
+    const history = await until("the refund in the wallet history", async () => {
+      const items = await myItems(fan, "/api/me/wallet/history");
+      return items.some((h) => h.kind === "REFUND") ? items : undefined;
+    });
+    expect(history.map((h) => [h.kind, h.amount]).sort()).toEqual([["CHARGE", 20_000], ["PAYMENT", 14_000], ["REFUND", 14_000]].sort());
+    const notices = await until("the cancellation notice", async () => {
+      const items = (await myItems(fan, "/api/me/notifications")).filter((n) => n.reservationId === id);
+      return items.some((n) => n.kind === "cancelled") ? items : undefined;
+    });
+    expect(notices.map((n) => n.kind).sort()).toEqual(["cancelled", "confirmed"]);
+    // Nothing sold any more: the concert leaves the popularity ranking.
+    await until("the ranking counts the cancellation", async () => ((await popular()) === undefined ? true : undefined));
+    await until("the :cancelled delivery to the data platform", async () => {
+      const platform = (await (await fetch(`${MOCK_DATAPLATFORM_URL}/admin/received`)).json()) as { keys: string[] };
+      return platform.keys.includes(`${id}:cancelled`) && platform.keys.includes(`${id}:completed`) ? true : undefined;
+    });
+  });
+
+  it("a declined payment: FAILED(payment_declined) on my page, a failure notice, nothing charged, the seats free", async () => {
+    const { schedule, shopper } = await readyToBook(5_000);
+    const held = await reserve(shopper, schedule.id, ["S-1-1"]);
+    const id = held.body.reservationId as string;
+    expect((await pay(shopper, id)).status).toBe(402);
+    expect(await balanceOf(shopper)).toBe(5_000);
+    expect((await seatStatuses(schedule.id))["S-1-1"]).toBe("AVAILABLE");
+    await until("my page FAILED", async () => {
+      const r = (await myItems(shopper, "/api/me/reservations")).find((x) => x.reservationId === id);
+      return r?.status === "FAILED" ? r : undefined;
+    });
+    const notice = await until("the failure notice", async () => (await myItems(shopper, "/api/me/notifications")).find((n) => n.reservationId === id));
+    expect(notice).toMatchObject({ kind: "failed" });
+    const history = await until("the declined line in the wallet history", async () => {
+      const items = await myItems(shopper, "/api/me/wallet/history");
+      return items.some((h) => h.kind === "PAYMENT_DECLINED") ? items : undefined;
+    });
+    expect(history.filter((h) => h.kind === "PAYMENT")).toEqual([]);
+  });
+
+  it("seats lost before the payment (swept): the payment is refused, nothing is charged, the reservation FAILED(hold_expired)", async () => {
+    const { schedule, shopper } = await readyToBook(20_000);
+    const held = await reserve(shopper, schedule.id, ["S-1-2"]);
+    const id = held.body.reservationId as string;
+    // The seat service's clock says the hold is over (a lagging sweep, a clock step): it sweeps it.
+    await sql("seat", "UPDATE seats SET hold_expires_at = NOW(3) - INTERVAL 1 MINUTE WHERE reservation_id = ?", [id]);
+    await until("the sweeper frees the seat", async () => ((await seatStatuses(schedule.id))["S-1-2"] === "AVAILABLE" ? true : undefined));
+    const paid = await pay(shopper, id);
+    expect(paid.status).toBe(409);
+    expect(paid.body).toMatchObject({ status: "FAILED", reason: "hold_expired" });
+    expect(await balanceOf(shopper)).toBe(20_000);
+    // Only the void that refuses a late payment request for it; no money moved.
+    expect(await sql("wallet", "SELECT status FROM payments WHERE reservation_id = ?", [id])).toEqual([{ status: "VOIDED" }]);
+    await untilStatus(shopper, id, "FAILED");
+  });
+
+  it("an Idempotency-Key reused with another body is 422 for a top-up and a reservation, and changes nothing", async () => {
+    const { schedule, shopper } = await readyToBook(0);
+    const key = randomUUID();
+    expect((await charge(shopper, 1_000, key)).status).toBe(201);
+    const other = await api("POST", "/api/me/wallet/charges", { token: shopper.token, body: { amount: 2_000 }, headers: { "idempotency-key": key } });
+    expect(other.status).toBe(422);
+    expect(other.headers.get("content-type")).toMatch(/problem\+json/);
+    expect(await balanceOf(shopper)).toBe(1_000);
+
+    const holdKey = randomUUID();
+    const first = await api("POST", "/api/reservations", { token: shopper.token, headers: { "x-queue-token": shopper.queueToken, "idempotency-key": holdKey }, body: { scheduleId: schedule.id, seatNumbers: ["S-1-3"] } });
+    expect(first.status).toBe(201);
+    const changed = await api("POST", "/api/reservations", { token: shopper.token, headers: { "x-queue-token": shopper.queueToken, "idempotency-key": holdKey }, body: { scheduleId: schedule.id, seatNumbers: ["S-1-4"] } });
+    expect(changed.status).toBe(422);
+    expect(await seatStatuses(schedule.id)).toMatchObject({ "S-1-3": "HELD", "S-1-4": "AVAILABLE" });
+    expect((await api("DELETE", `/api/reservations/${first.body.reservationId}`, { token: shopper.token })).status).toBe(200);
+  });
+
+  it("holding seats needs a pass for the schedule's concert: none, a forged one or another concert's is 403 and holds nothing", async () => {
+    const { schedule, shopper } = await readyToBook(0);
+    const elsewhere = await createConcertWithSchedule();
+    const otherFan = await admittedShopper(elsewhere.concert.id);
+    const body = { scheduleId: schedule.id, seatNumbers: ["S-1-5"] };
+    for (const headers of [{}, { "x-queue-token": "forged.pass.value" }, { "x-queue-token": otherFan.queueToken }] as Array<Record<string, string>>) {
+      const r = await api("POST", "/api/reservations", { token: otherFan.token, headers, body });
+      expect(r.status).toBe(403);
+    }
+    expect((await seatStatuses(schedule.id))["S-1-5"]).toBe("AVAILABLE");
+    expect((await reserve(shopper, schedule.id, ["S-1-5"])).status).toBe(201);
+  });
+
+  it("remaining seats follow holds, sales and releases", async () => {
+    const { concert, schedule, shopper } = await readyToBook(10_000, 4);
+    const remaining = async () =>
+      ((await api("GET", `/api/concerts/${concert.id}/schedules`)).body.items as Item[]).find((s) => s.id === schedule.id)?.remainingSeats;
+    expect(await remaining()).toBe(4);
+    const held = await reserve(shopper, schedule.id, ["S-1-1"]);
+    await until("a held seat is not remaining", async () => ((await remaining()) === 3 ? true : undefined));
+    expect((await pay(shopper, held.body.reservationId)).status).toBe(200);
+    expect(await remaining()).toBe(3);
+    const next = await admittedShopper(concert.id);
+    await seatMap(concert.id, schedule.id, next);
+    const dropped = await reserve(next, schedule.id, ["S-1-2"]);
+    await until("two taken", async () => ((await remaining()) === 2 ? true : undefined));
+    await api("DELETE", `/api/reservations/${dropped.body.reservationId}`, { token: next.token });
+    await until("a released seat is remaining again", async () => ((await remaining()) === 3 ? true : undefined));
+  });
+});
