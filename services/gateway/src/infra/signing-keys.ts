@@ -13,6 +13,7 @@ export class SigningKeys {
   private timer?: NodeJS.Timeout;
   private lastFetch = 0;
   private fetching?: Promise<void>;
+  private stopped = false;
 
   constructor(
     private readonly user: Upstream,
@@ -48,6 +49,7 @@ export class SigningKeys {
     void this.refresh();
     // Until the first load every few seconds, then every refreshMs.
     const tick = () => {
+      if (this.stopped) return;
       this.timer = setTimeout(async () => {
         await this.refresh();
         tick();
@@ -58,6 +60,7 @@ export class SigningKeys {
   }
 
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.timer);
   }
 
