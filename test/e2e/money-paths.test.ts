@@ -1,7 +1,7 @@
-import { MOCK_DATAPLATFORM_URL } from "@concert/devstack";
+import { freeze, MOCK_DATAPLATFORM_URL, thaw } from "@concert/devstack";
 import { randomUUID } from "node:crypto";
 import { balanceOf, charge, checkInvariants, pay, readyToBook, reserve, seatStatuses, untilStatus } from "../support/booking";
-import { admittedShopper, api, closePools, createConcertWithSchedule, eventually, seatMap, type Shopper, sql } from "../support/stack";
+import { admittedShopper, api, closePools, createConcertWithSchedule, eventually, seatMap, type Shopper, sql, startGatewayReplica } from "../support/stack";
 
 afterEach(checkInvariants);
 afterAll(closePools);
@@ -97,6 +97,82 @@ describe("money paths and what follows a failure or a cancellation", () => {
     await untilStatus(shopper, id, "FAILED");
   });
 
+  it("a wallet too slow to answer: the payment is uncertain (503), and whatever the wallet did late, paying again charges once and cancelling refunds", async () => {
+    const { concert, schedule, shopper } = await readyToBook(30_000);
+    const slowPay = async (who: Shopper, id: string) => {
+      freeze("wallet-app"); // the wallet holds the request past the saga's 3 s wallet timeout
+      try {
+        return await pay(who, id);
+      } finally {
+        thaw("wallet-app");
+      }
+    };
+    // Paid again: the same payment id for the wallet, so one debit whether or not the late
+    // request went through.
+    const a = await reserve(shopper, schedule.id, ["S-1-1"]);
+    expect((await slowPay(shopper, a.body.reservationId)).status).toBe(503);
+    const paid = await eventually(async () => {
+      const r = await pay(shopper, a.body.reservationId);
+      return r.status === 200 ? r : undefined;
+    }, 60_000, "payment once the wallet answers again");
+    expect(paid.body.status).toBe("CONFIRMED");
+    expect(await balanceOf(shopper)).toBe(20_000);
+
+    // Cancelled instead: the void gives back a payment the wallet applied late, or refuses it.
+    const other = await admittedShopper(concert.id);
+    await charge(other, 30_000);
+    const b = await reserve(other, schedule.id, ["S-1-2"]);
+    expect((await slowPay(other, b.body.reservationId)).status).toBe(503);
+    const dropped = await eventually(async () => {
+      const r = await api("DELETE", `/api/reservations/${b.body.reservationId}`, { token: other.token });
+      return r.status === 200 ? r : undefined;
+    }, 60_000, "cancellation once the wallet answers again");
+    expect(dropped.body).toMatchObject({ status: "FAILED", reason: "cancelled" });
+    await eventually(async () => ((await balanceOf(other)) === 30_000 ? true : undefined), 30_000, "the uncertain payment voided");
+    const rows = await sql<{ status: string; refunded_at: Date | null }>("wallet", "SELECT status, refunded_at FROM payments WHERE reservation_id = ?", [b.body.reservationId]);
+    expect(rows.every((p) => p.status !== "APPROVED" || p.refunded_at !== null)).toBe(true);
+    expect((await seatStatuses(schedule.id))["S-1-2"]).toBe("AVAILABLE");
+  });
+
+  it("a cancellation racing its payment ends one way only: paid once (CONFIRMED, or CANCELLED and refunded), or FAILED(cancelled) and charged nothing", async () => {
+    const { concert, schedule } = await readyToBook(0, 8);
+    const outcomes: string[] = [];
+    for (let i = 1; i <= 4; i++) {
+      const fan = await admittedShopper(concert.id);
+      await charge(fan, 10_000);
+      const held = await reserve(fan, schedule.id, [`S-1-${i}`]);
+      const id = held.body.reservationId as string;
+      const [paid, cancelled] = await Promise.all([
+        pay(fan, id),
+        api("DELETE", `/api/reservations/${id}`, { token: fan.token }),
+      ]);
+      const final = await eventually(async () => {
+        const r = (await api("GET", `/api/reservations/${id}`, { token: fan.token })).body;
+        return r.status === "PENDING_PAYMENT" ? undefined : r;
+      }, 30_000, `reservation ${id} settled`);
+      const balance = await balanceOf(fan);
+      const seat = (await seatStatuses(schedule.id))[`S-1-${i}`];
+      if (final.status === "CONFIRMED") {
+        // The payment won: the cancellation was answered 409 "paid meanwhile" (or came after it).
+        expect(paid.status).toBe(200);
+        expect(cancelled.status).toBe(409);
+        expect({ balance, seat }).toEqual({ balance: 0, seat: "RESERVED" });
+      } else if (final.status === "CANCELLED") {
+        // The payment won before the cancellation even read the reservation: a refunded cancellation.
+        expect(paid.status).toBe(200);
+        expect(cancelled.status).toBe(200);
+        expect({ balance, seat }).toEqual({ balance: 10_000, seat: "AVAILABLE" });
+      } else {
+        expect(final).toMatchObject({ status: "FAILED", reason: "cancelled" });
+        expect([402, 409]).toContain(paid.status);
+        expect({ balance, seat }).toEqual({ balance: 10_000, seat: "AVAILABLE" });
+      }
+      outcomes.push(final.status);
+    }
+    // Either way is fine; only a mix of the two (paid and cancelled) would be wrong.
+    expect(outcomes).toHaveLength(4);
+  });
+
   it("an Idempotency-Key reused with another body is 422 for a top-up and a reservation, and changes nothing", async () => {
     const { schedule, shopper } = await readyToBook(0);
     const key = randomUUID();
@@ -144,4 +220,30 @@ describe("money paths and what follows a failure or a cancellation", () => {
     await api("DELETE", `/api/reservations/${dropped.body.reservationId}`, { token: next.token });
     await until("a released seat is remaining again", async () => ((await remaining()) === 3 ? true : undefined));
   });
+
+  it("sign-ups are limited per address and reservation attempts per user: 429 with Retry-After past the limit", async () => {
+    // A replica behind a pretend proxy gives this test an address of its own (its counters are
+    // in the shared Redis, keyed by address).
+    const replica = await startGatewayReplica(8_084, { TRUSTED_PROXY_HOPS: "1" });
+    try {
+      const from = { "x-forwarded-for": `198.51.100.${Math.floor(Math.random() * 200) + 20}` };
+      const statuses: number[] = [];
+      for (let i = 0; i < 61; i++) statuses.push((await replica.api("POST", "/api/users", { body: { email: "not-an-email" }, headers: from })).status);
+      expect(statuses.slice(0, 60).every((s) => s === 400)).toBe(true);
+      expect(statuses[60]).toBe(429);
+    } finally {
+      await replica.stop();
+    }
+
+    const { schedule, shopper } = await readyToBook(0);
+    const attempts: number[] = [];
+    // Without a pass: each attempt is refused at the gate, and still counts.
+    for (let i = 0; i < 31; i++) attempts.push((await api("POST", "/api/reservations", { token: shopper.token, body: { scheduleId: schedule.id, seatNumbers: ["S-1-6"] } })).status);
+    expect(attempts.slice(0, 30).every((s) => s === 403)).toBe(true);
+    expect(attempts[30]).toBe(429);
+    const limited = await reserve(shopper, schedule.id, ["S-1-6"]);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
 });
+

@@ -105,6 +105,11 @@ export function crash(proc: string, signal: NodeJS.Signals = "SIGKILL"): number 
   }
 }
 
+/** Stops a supervised process without killing it (SIGSTOP): it holds what it was sent, answers nothing. */
+export const freeze = (proc: string) => crash(proc, "SIGSTOP");
+/** Lets a frozen process go on (SIGCONT) with whatever it was sent meanwhile. */
+export const thaw = (proc: string) => crash(proc, "SIGCONT");
+
 async function waitFor(what: string, log: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
