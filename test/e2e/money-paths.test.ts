@@ -55,6 +55,12 @@ describe("money paths and what follows a failure or a cancellation", () => {
     expect(notices.map((n) => n.kind).sort()).toEqual(["cancelled", "confirmed"]);
     // Nothing sold any more: the concert leaves the popularity ranking.
     await until("the ranking counts the cancellation", async () => ((await popular()) === undefined ? true : undefined));
+    // Both notices left through the output binding (the mock platform is its HTTP endpoint).
+    await until("both notices through the output binding", async () => {
+      const sent = (await (await fetch(`${MOCK_DATAPLATFORM_URL}/admin/notices`)).json()) as { notices: Item[] };
+      const kinds = sent.notices.filter((n) => n.reservationId === id).map((n) => n.kind).sort();
+      return kinds.join() === "cancelled,confirmed" ? true : undefined;
+    });
     await until("the :cancelled delivery to the data platform", async () => {
       const platform = (await (await fetch(`${MOCK_DATAPLATFORM_URL}/admin/received`)).json()) as { keys: string[] };
       return platform.keys.includes(`${id}:cancelled`) && platform.keys.includes(`${id}:completed`) ? true : undefined;
@@ -171,6 +177,27 @@ describe("money paths and what follows a failure or a cancellation", () => {
     }
     // Either way is fine; only a mix of the two (paid and cancelled) would be wrong.
     expect(outcomes).toHaveLength(4);
+  });
+
+  it("the popularity ranking orders concerts by seats sold", async () => {
+    const sell = async (seats: number) => {
+      const { concert, schedule, shopper } = await readyToBook(seats * 1_000, 8, 1_000);
+      const held = await reserve(shopper, schedule.id, Array.from({ length: seats }, (_, i) => `S-1-${i + 1}`));
+      expect((await pay(shopper, held.body.reservationId)).status).toBe(200);
+      return concert.id as string;
+    };
+    const [more, fewer] = [await sell(7), await sell(5)];
+    const ranked = await until("both in the ranking", async () => {
+      const items = (await api("GET", "/api/rankings/popular?limit=100")).body.items as Item[];
+      const [a, b] = [items.find((i) => i.concertId === more), items.find((i) => i.concertId === fewer)];
+      return a && b ? { a, b, items } : undefined;
+    });
+    expect(ranked.a).toMatchObject({ seatsSold: 7, completed: 1 });
+    expect(ranked.b).toMatchObject({ seatsSold: 5, completed: 1 });
+    expect(ranked.a.rank).toBeLessThan(ranked.b.rank);
+    const sold = ranked.items.map((i) => i.seatsSold as number);
+    expect(sold).toEqual([...sold].sort((x, y) => y - x));
+    expect(ranked.items.map((i) => i.rank)).toEqual(ranked.items.map((_, i) => i + 1));
   });
 
   it("an Idempotency-Key reused with another body is 422 for a top-up and a reservation, and changes nothing", async () => {
