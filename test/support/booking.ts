@@ -32,6 +32,17 @@ export const reserve = (s: Shopper, scheduleId: string, seatNumbers: string[]) =
 export const pay = (s: Shopper, reservationId: string, key?: string) =>
   api("POST", `/api/reservations/${reservationId}/payment`, { token: s.token, body: {}, headers: key ? { "idempotency-key": key } : {} });
 
+/**
+ * Pays and waits for CONFIRMED: under load the payment may answer 202 (the saga took longer
+ * than SAGA_WAIT_MS) and confirm a moment later, which is not a failure.
+ */
+export async function payToConfirmed(s: Shopper, reservationId: string, timeoutMs = 30_000) {
+  const paid = await pay(s, reservationId);
+  if (paid.status === 202) return untilStatus(s, reservationId, "CONFIRMED", timeoutMs);
+  expect(paid.status).toBe(200);
+  return paid.body;
+}
+
 export const reservationOf = async (s: Shopper, id: string) => (await api("GET", `/api/reservations/${id}`, { token: s.token })).body;
 
 export const balanceOf = async (s: Shopper) => (await api("GET", "/api/me/wallet", { token: s.token })).body.balance as number;

@@ -107,6 +107,16 @@ export async function seatMap(concertId: string, scheduleId: string, shopper?: S
   }, 30_000, "seat map");
 }
 
+/**
+ * One deadline for all the waits of a test: each `left()` is what remains of it, so waits in a
+ * row cannot add up past the test's own timeout (a bare jest timeout names nothing; a wait that
+ * runs out says what it was waiting for).
+ */
+export function budget(ms: number): { left: () => number } {
+  const end = Date.now() + ms;
+  return { left: () => Math.max(1, end - Date.now()) };
+}
+
 /** Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs`. */
 export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000, what = "condition"): Promise<T> {
   const deadline = Date.now() + timeoutMs;
