@@ -90,11 +90,8 @@ function pidOf(proc: string): number | undefined {
 
 export const isRunning = (proc: string) => pidOf(proc) !== undefined;
 
-/**
- * Kills the supervised process itself (not its supervisor), as a crash would: the supervisor
- * starts it again. Returns the pid killed, or undefined when it was not running.
- */
-export function crash(proc: string, signal: NodeJS.Signals = "SIGKILL"): number | undefined {
+/** Sends `signal` to the supervised process itself (not its supervisor); its pid, or undefined when not running. */
+function signalChild(proc: string, signal: NodeJS.Signals): number | undefined {
   if (!existsSync(childPidFile(proc))) return undefined;
   const pid = Number(readFileSync(childPidFile(proc), "utf8"));
   try {
@@ -105,10 +102,12 @@ export function crash(proc: string, signal: NodeJS.Signals = "SIGKILL"): number 
   }
 }
 
+/** Kills the supervised process as a crash would (SIGKILL): the supervisor starts it again. */
+export const crash = (proc: string) => signalChild(proc, "SIGKILL");
 /** Stops a supervised process without killing it (SIGSTOP): it holds what it was sent, answers nothing. */
-export const freeze = (proc: string) => crash(proc, "SIGSTOP");
+export const freeze = (proc: string) => signalChild(proc, "SIGSTOP");
 /** Lets a frozen process go on (SIGCONT) with whatever it was sent meanwhile. */
-export const thaw = (proc: string) => crash(proc, "SIGCONT");
+export const thaw = (proc: string) => signalChild(proc, "SIGCONT");
 
 async function waitFor(what: string, log: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -173,13 +172,13 @@ async function stopProcess(proc: string, signal: NodeJS.Signals): Promise<void> 
   if (pid !== undefined) {
     if (signal === "SIGKILL") {
       kill(-pid, "SIGKILL");
-      crash(proc, "SIGKILL");
+      crash(proc);
     } else kill(pid, signal);
     const deadline = Date.now() + 15_000;
     while (isRunning(proc)) {
       if (Date.now() > deadline) {
         kill(-pid, "SIGKILL");
-        crash(proc, "SIGKILL");
+        crash(proc);
         break;
       }
       await new Promise((r) => setTimeout(r, 100));
