@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RUN_DIR } from "@concert/devstack";
-import { closePools } from "../support/stack";
+import { closePools, GATEWAY } from "../support/stack";
 import { FAULTS, type FaultResult, runFault, SUBSET, table } from "./faults";
 
 /**
@@ -16,6 +16,13 @@ const all = wanted === "all";
 const faults = all ? FAULTS : FAULTS.filter((f) => (wanted ? wanted.split(",").map((n) => n.trim()) : SUBSET).includes(f.name));
 const fans = Number(process.env.CHAOS_FANS ?? (all ? 24 : 12));
 const results: FaultResult[] = [];
+
+// The suite runs on the local stack (make run, or scripts/infra.sh up and devstack start): without
+// it every fault would break off the same way, 19 rows of "fetch failed". Say so once instead.
+beforeAll(async () => {
+  const ready = await fetch(`${GATEWAY}/readyz`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.ok, () => false);
+  if (!ready) throw new Error(`the local stack is not running (${GATEWAY}/readyz): start it with make run, or scripts/infra.sh up && node packages/devstack/dist/cli.js start`);
+});
 
 afterAll(async () => {
   await closePools();
