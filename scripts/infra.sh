@@ -5,16 +5,28 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-DATABASES=(concert seat user wallet ranking dataplatform notification mypage dapr_state platform_test)
-DB_USER=concert
-DB_PASSWORD=concert-dev
+# Each service has its own MySQL user with rights on its own database only (the reservation app's
+# is Dapr's state database); `ops` is the local operator's account (tests, bench, the invariant
+# checker), with rights on all of them. Grants are reset on every `up`. Development credentials,
+# loopback only; they must match packages/devstack/src/services.ts.
+SERVICE_DATABASES=(concert seat user wallet ranking dataplatform notification mypage)
+DB_USER=ops
+DB_PASSWORD=ops-dev
 
 up_mariadb() {
   running mariadb || start_mariadb
   local sql="CREATE USER IF NOT EXISTS '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$DB_PASSWORD';"
-  for db in "${DATABASES[@]}"; do
+  sql+="GRANT PROCESS ON *.* TO '$DB_USER'@'127.0.0.1';" # to see who is connected as whom
+  for db in "${SERVICE_DATABASES[@]}" dapr_state platform_test; do
     sql+="CREATE DATABASE IF NOT EXISTS \`$db\`; GRANT ALL ON \`$db\`.* TO '$DB_USER'@'127.0.0.1';"
   done
+  # A service's account: rights on its own database and nothing else.
+  own() {
+    sql+="CREATE USER IF NOT EXISTS '$1'@'127.0.0.1' IDENTIFIED BY '$1-dev';"
+    sql+="REVOKE ALL PRIVILEGES, GRANT OPTION FROM '$1'@'127.0.0.1'; GRANT ALL ON \`$2\`.* TO '$1'@'127.0.0.1';"
+  }
+  for db in "${SERVICE_DATABASES[@]}"; do own "$db" "$db"; done
+  own reservation dapr_state
   mariadb --no-defaults -S "$RUN_DIR/mariadb.sock" -uroot -e "$sql"
 }
 

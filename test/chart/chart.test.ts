@@ -238,3 +238,111 @@ describe("skaffold.yaml", () => {
     expect(readFileSync(join(ROOT, ".dockerignore"), "utf8")).toMatch(/node_modules/);
   });
 });
+
+type Operation = { name: string; httpVerb: string[]; action: string };
+type AppPolicy = { appId: string; defaultAction: string; trustDomain: string; namespace: string; operations: Operation[] };
+
+/**
+ * Whether the chart's accessControl lets `caller` invoke `verb path`, by Dapr's rules
+ * (pkg/config/acl_trie.go): `/x/**` is `/x` and anything below, `/x/*` one more segment, else exact.
+ */
+function invocationAllowed(policies: AppPolicy[], caller: string, verb: string, path: string): boolean {
+  const policy = policies.find((p) => p.appId === caller);
+  const op = policy?.operations.find(({ name }) => {
+    if (name.endsWith("/**")) return path === name.slice(0, -3) || path.startsWith(name.slice(0, -2));
+    if (name.endsWith("/*")) return path.startsWith(name.slice(0, -1)) && !path.slice(name.length - 1).includes("/");
+    return path === name;
+  });
+  return op?.action === "allow" && op.httpVerb.includes(verb);
+}
+
+describe("zero trust inside the cluster", () => {
+  const DAPR_APPS = ["concert", "dataplatform", "gateway", "mypage", "notification", "queue", "ranking", "reservation", "seat", "user", "wallet"];
+  const deployments = (objects: Obj[]) => objects.filter((o) => o.kind === "Deployment" && DAPR_APPS.includes(o.metadata.name));
+  const envOf = (d: Obj) => d.spec.template.spec.containers[0].env as Array<{ name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }>;
+
+  it.each(VALUES_FILES)("service invocation is denied unless listed: the public API from the gateway, seats and payments from the saga (%s)", (valuesFile) => {
+    const config = objectsOf(render(valuesFile, [], "shop")).find((o) => o.kind === "Configuration")!;
+    const acl = config.spec.accessControl as { defaultAction: string; trustDomain: string; policies: AppPolicy[] };
+    expect(acl).toMatchObject({ defaultAction: "deny", trustDomain: "public" });
+    expect(acl.policies.map((p) => p.appId).sort()).toEqual(DAPR_APPS);
+    for (const p of acl.policies) expect(p).toMatchObject({ defaultAction: "deny", trustDomain: "public", namespace: "shop" });
+    // Dapr lets a listed path decide for everything below it: no listed path may shadow another.
+    for (const p of acl.policies) {
+      const bases = p.operations.map((o) => o.name.replace(/\/\*\*?$/, ""));
+      expect({ app: p.appId, shadowed: bases.filter((b, i) => bases.some((other, j) => i !== j && b.startsWith(`${other}/`))) }).toEqual({ app: p.appId, shadowed: [] });
+    }
+    const allowed = (caller: string, call: string) => invocationAllowed(acl.policies, caller, ...(call.split(" ") as [string, string]));
+    const yes = {
+      gateway: ["GET /concerts", "POST /concerts", "POST /concerts/c1/schedules", "GET /schedules/s1/seats", "GET /availability", "POST /users", "GET /users/u1",
+        "GET /users/u1/reservations", "POST /auth/login", "GET /.well-known/jwks.json", "POST /tokens", "GET /tokens/current", "POST /reservations",
+        "GET /reservations/r1", "POST /reservations/r1/payment", "DELETE /reservations/r1", "GET /wallets/u1", "POST /wallets/u1/charges", "GET /rankings/popular"],
+      reservation: ["POST /holds", "GET /holds/r1", "POST /holds/r1/confirm", "POST /holds/r1/release", "POST /payments", "POST /payments/p1/void", "POST /payments/p1/refund"],
+      ranking: ["GET /health/events"],
+    };
+    const no = {
+      gateway: ["POST /payments", "POST /payments/p1/refund", "POST /holds", "POST /holds/r1/release", "POST /internal/tokens/expire", "DELETE /concerts/c1", "GET /dapr/subscribe"],
+      reservation: ["GET /wallets/u1", "POST /reservations", "POST /internal/tokens/restore", "GET /users/u1"],
+      ranking: ["GET /wallets/u1", "POST /payments", "GET /reservations/r1"],
+      wallet: ["POST /holds", "GET /users/u1"],
+    };
+    for (const [caller, calls] of Object.entries(yes)) for (const call of calls) expect({ caller, call, allowed: allowed(caller, call) }).toEqual({ caller, call, allowed: true });
+    for (const [caller, calls] of Object.entries(no)) for (const call of calls) expect({ caller, call, allowed: allowed(caller, call) }).toEqual({ caller, call, allowed: false });
+    // No secret reaches an app through its sidecar.
+    expect(config.spec.secrets.scopes).toEqual([{ storeName: "kubernetes", defaultAccess: "deny" }]);
+    for (const d of deployments(objectsOf(render(valuesFile)))) expect(d.spec.template.metadata.annotations["dapr.io/disable-builtin-k8s-secret-store"]).toBe("true");
+  });
+
+  it.each(VALUES_FILES)("each app has its own app and Dapr API tokens, the same for its sidecar and its container (%s)", (valuesFile) => {
+    const objects = objectsOf(render(valuesFile));
+    const secrets = new Set(objects.filter((o) => o.kind === "Secret").map((o) => o.metadata.name));
+    const seen = new Set<string>();
+    for (const d of deployments(objects)) {
+      const a = d.spec.template.metadata.annotations;
+      const ref = (name: string) => envOf(d).find((e) => e.name === name)?.valueFrom?.secretKeyRef;
+      expect({ app: d.metadata.name, app_token: ref("APP_API_TOKEN"), dapr_token: ref("DAPR_API_TOKEN") }).toEqual({
+        app: d.metadata.name,
+        app_token: { name: a["dapr.io/app-token-secret"], key: "token" },
+        dapr_token: { name: a["dapr.io/api-token-secret"], key: "token" },
+      });
+      for (const s of [a["dapr.io/app-token-secret"], a["dapr.io/api-token-secret"]]) {
+        expect(secrets.has(s)).toBe(true);
+        expect(seen.has(s)).toBe(false);
+        seen.add(s);
+      }
+    }
+    expect(seen.size).toBe(2 * DAPR_APPS.length);
+  });
+
+  it("each service logs in to MySQL as its own user, with rights on its own database only (kind values)", () => {
+    const objects = objectsOf(render("values-kind.yaml"));
+    const chartSecret = objects.find((o) => o.kind === "Secret" && o.metadata.name === "concert-booking-secrets") as unknown as { stringData: Record<string, string> };
+    const initSql = (objects.find((o) => o.kind === "Secret" && o.metadata.name === "mysql-init") as unknown as { stringData: Record<string, string> }).stringData["init.sql"];
+    const withDb = deployments(objects).filter((d) => envOf(d).some((e) => e.name === "DB_NAME"));
+    expect(withDb.length).toBeGreaterThanOrEqual(8);
+    const passwords = new Set<string>();
+    for (const d of withDb) {
+      const env = Object.fromEntries(envOf(d).map((e) => [e.name, e]));
+      const db = env.DB_NAME.value!;
+      expect({ app: d.metadata.name, user: env.DB_USER.value, key: env.DB_PASSWORD.valueFrom!.secretKeyRef.key }).toEqual({ app: d.metadata.name, user: db, key: `db-password-${db}` });
+      const password = chartSecret.stringData[`db-password-${db}`];
+      passwords.add(password);
+      // The in-cluster MySQL creates that user with that password and grants it its database alone.
+      expect(initSql).toContain(`CREATE USER IF NOT EXISTS '${db}'@'%' IDENTIFIED BY '${password}';`);
+      expect(initSql.split("\n").filter((l) => l.includes(`TO '${db}'@'%'`)).map((l) => l.trim())).toEqual([`GRANT ALL ON \`${db}\`.* TO '${db}'@'%';`]);
+    }
+    expect(passwords.size).toBe(withDb.length);
+    expect(initSql.split("\n").filter((l) => l.includes("TO 'reservation'@'%'")).map((l) => l.trim())).toEqual(["GRANT ALL ON `dapr_state`.* TO 'reservation'@'%';"]);
+  });
+
+  it("in production a pod reaches only DNS, the release's sidecars, Dapr, the managed services and, for two services, HTTPS outside", () => {
+    const policies = objectsOf(render("values-production.yaml")).filter((o) => o.kind === "NetworkPolicy");
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual(DAPR_APPS);
+    for (const p of policies) expect({ app: p.metadata.name, types: p.spec.policyTypes }).toEqual({ app: p.metadata.name, types: ["Ingress", "Egress"] });
+    const toInternet = policies.filter((p) => p.spec.egress.some((r: { to?: Array<{ ipBlock?: { cidr: string } }> }) => r.to?.some((t) => t.ipBlock?.cidr === "0.0.0.0/0")));
+    expect(toInternet.map((p) => p.metadata.name).sort()).toEqual(["dataplatform", "notification"]);
+    // Every rule names its destination, except DNS, which names only port 53.
+    for (const p of policies) for (const rule of p.spec.egress) expect(rule.to ?? rule.ports.map((x: { port: number }) => x.port)).not.toContain(undefined);
+    expect(objectsOf(render("values-kind.yaml")).filter((o) => o.kind === "NetworkPolicy").every((p) => !p.spec.policyTypes.includes("Egress"))).toBe(true);
+  });
+});

@@ -88,7 +88,7 @@ describe("waiting room", () => {
     expect(early.body).toMatchObject({ queueStatus: "WAITING", position: 1 });
 
     // The first user's reservation completes: their token expires and the fourth is admitted.
-    const expired = await internal("queue", "POST", "/tokens/expire", { body: { userId: line[0]!.userId, concertId: concert.id } });
+    const expired = await internal("queue", "POST", "/internal/tokens/expire", { body: { userId: line[0]!.userId, concertId: concert.id } });
     expect(expired.body.status).toBe("EXPIRED");
     const next = await eventually(async () => {
       const st = await statusOf();
@@ -98,10 +98,10 @@ describe("waiting room", () => {
     expect(next[4].position).toBe(1);
 
     // A failed reservation restores nothing once a completed booking used the token up...
-    const used = await internal("queue", "POST", "/tokens/restore", { body: { userId: line[0]!.userId, concertId: concert.id } });
+    const used = await internal("queue", "POST", "/internal/tokens/restore", { body: { userId: line[0]!.userId, concertId: concert.id } });
     expect(used.body.status).toBe("EXPIRED");
     // ...and leaves a live token as it is.
-    const live = await internal("queue", "POST", "/tokens/restore", { body: { userId: line[1]!.userId, concertId: concert.id } });
+    const live = await internal("queue", "POST", "/internal/tokens/restore", { body: { userId: line[1]!.userId, concertId: concert.id } });
     expect(live.body.status).toBe("ACTIVE");
     expect((await statusOf()).filter((s) => s.status === "ACTIVE")).toHaveLength(3);
   });

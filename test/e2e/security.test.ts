@@ -1,9 +1,10 @@
-import { localSecrets, SERVICES, serviceSpec, signToken } from "@concert/devstack";
+import { appEnv, dbAccountOf, INFRA, localSecrets, SERVICES, serviceSpec, signToken } from "@concert/devstack";
 import { createPrivateKey, generateKeyPairSync, randomUUID } from "node:crypto";
 import { type KeyLike, SignJWT } from "jose";
 import { ReservationCompleted, SeatsReleased } from "@concert/contracts";
 import { allowed, localPubsubScopes } from "../support/pubsub-scopes";
-import { adminToken, api, appToken, internal, sidecarOf, userToken } from "../support/stack";
+import { createConnection } from "mysql2/promise";
+import { adminToken, api, appToken, internal, sidecarOf, sql, userToken } from "../support/stack";
 
 const body = { title: "Auth", venue: "Hall" };
 
@@ -74,6 +75,41 @@ describe("who may call what", () => {
     expect((await fetch(`${concert}/healthz`)).status).toBe(200);
   });
 
+  it("each app holds only its own tokens: the gateway's reach neither the wallet's port nor the wallet's sidecar", async () => {
+    const gateway = appEnv(serviceSpec("gateway"));
+    const wallet = appEnv(serviceSpec("wallet"));
+    expect(gateway.APP_API_TOKEN).not.toBe(wallet.APP_API_TOKEN);
+    expect(gateway.DAPR_API_TOKEN).not.toBe(wallet.DAPR_API_TOKEN);
+    const path = `/wallets/${randomUUID()}`;
+    const asUser = { "x-user-id": randomUUID(), "x-user-role": "user" };
+    // The wallet's port takes its own sidecar's token, not the gateway's.
+    const port = `http://127.0.0.1:${serviceSpec("wallet").appPort}`;
+    expect((await fetch(`${port}${path}`, { headers: { ...asUser, "dapr-api-token": gateway.APP_API_TOKEN! } })).status).toBe(401);
+    expect((await fetch(`${port}${path}`, { headers: { ...asUser, "dapr-api-token": wallet.APP_API_TOKEN! } })).status).not.toBe(401);
+    // The wallet's sidecar takes the wallet's Dapr API token, not the gateway's.
+    const sidecar = `http://127.0.0.1:${serviceSpec("wallet").daprHttpPort}/v1.0/invoke/wallet/method${path}`;
+    expect((await fetch(sidecar, { headers: { ...asUser, "dapr-api-token": gateway.DAPR_API_TOKEN! } })).status).toBe(401);
+    expect((await fetch(sidecar, { headers: { ...asUser, "dapr-api-token": wallet.DAPR_API_TOKEN! } })).status).not.toBe(401);
+  });
+
+  it("each service reaches MySQL as its own user, with rights on its own database only", async () => {
+    const databases = SERVICES.filter((s) => s.database).map((s) => s.name);
+    expect(databases.length).toBeGreaterThanOrEqual(8);
+    // Who the running services are connected as, per database (the operator's test account aside).
+    const sessions = await sql<{ user: string; db: string }>("information_schema", "SELECT DISTINCT user, db FROM information_schema.processlist WHERE db IS NOT NULL AND user <> ?", [INFRA.dbUser]);
+    for (const db of databases) expect({ db, users: sessions.filter((s) => s.db === db).map((s) => s.user) }).toEqual({ db, users: [db] });
+    expect(sessions.filter((s) => s.db === "dapr_state").map((s) => s.user)).toEqual(["reservation"]);
+    // One service's account cannot read another's database.
+    const seat = await createConnection({ host: "127.0.0.1", port: INFRA.mariadbPort, ...dbAccountOf("seat"), database: "seat" });
+    try {
+      await expect(seat.query("SELECT COUNT(*) FROM wallet.wallets")).rejects.toThrow(/denied/i);
+      await expect(seat.query("SELECT COUNT(*) FROM dapr_state.reservations")).rejects.toThrow(/denied/i);
+      await expect(seat.query("SELECT COUNT(*) FROM seats")).resolves.toBeDefined();
+    } finally {
+      await seat.end();
+    }
+  });
+
   it("each service reports readiness of its database and sidecar", async () => {
     for (const name of ["concert", "seat", "user", "queue", "gateway"]) {
       const r = await fetch(`http://127.0.0.1:${serviceSpec(name).appPort}/readyz`);
@@ -97,7 +133,7 @@ describe("who may call what", () => {
     const withSidecar = SERVICES.filter((s) => s.sidecar !== false);
     let declared = 0;
     for (const service of withSidecar) {
-      const res = await fetch(`http://127.0.0.1:${service.appPort}/dapr/subscribe`, { headers: { "dapr-api-token": appToken() } });
+      const res = await fetch(`http://127.0.0.1:${service.appPort}/dapr/subscribe`, { headers: { "dapr-api-token": appToken(service.name) } });
       const subscriptions = res.status === 404 ? [] : ((await res.json()) as Array<{ topic: string }>);
       for (const { topic } of subscriptions) {
         declared++;

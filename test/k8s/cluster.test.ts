@@ -111,6 +111,39 @@ describe("the system on a single-node Kubernetes", () => {
     expect(after.status === 200 ? after.body.available : 4).toBe(4);
   }, 10 * MINUTE);
 
+  it("inside the cluster a pod reaches only what it is granted: Dapr's access control, each app's own tokens, no secrets", () => {
+    // As a compromised gateway would: from inside its container, with its own tokens.
+    const gateway = pods(NAMESPACE).find((p) => p.app === "gateway")!.name;
+    const script = `(async () => {
+      const id = "${randomUUID()}", as = { "x-user-id": id, "x-user-role": "user" };
+      const sidecar = "http://127.0.0.1:3500/v1.0", headers = { ...as, "dapr-api-token": process.env.DAPR_API_TOKEN, "content-type": "application/json" };
+      const answer = async (url, init) => { try { const r = await fetch(url, init); return { status: r.status, text: (await r.text()).slice(0, 300) }; } catch (e) { return { status: 0, text: String(e) }; } };
+      const invoke = (app, method, path) => answer(sidecar + "/invoke/" + app + "/method" + path, { method, headers, body: method === "GET" ? undefined : "{}" });
+      console.log(JSON.stringify({
+        refund: await invoke("wallet", "POST", "/payments/" + id + "/refund"),
+        hold: await invoke("seat", "POST", "/holds"),
+        expire: await invoke("queue", "POST", "/internal/tokens/expire"),
+        wallet: await invoke("wallet", "GET", "/wallets/" + id),
+        secret: await answer(sidecar + "/secrets/kubernetes/${NAMESPACE}-jwt-signing-key", { headers }),
+        walletPort: await answer("http://wallet:3000/wallets/" + id, { headers: { ...as, "dapr-api-token": process.env.APP_API_TOKEN } }),
+      }));
+    })()`;
+    const r = run("kubectl", ["-n", NAMESPACE, "exec", gateway, "-c", "gateway", "--", "node", "-e", script], 60_000);
+    expect(r).toMatchObject({ status: 0 });
+    const seen = JSON.parse(r.stdout.trim().split("\n").pop()!) as Record<string, { status: number; text: string }>;
+    const denied = /denied access/i;
+    // Calls the gateway never makes are refused by the callee's sidecar, on the gateway's identity.
+    for (const call of ["refund", "hold", "expire"]) expect({ call, ...seen[call] }).toMatchObject({ call, status: 403, text: expect.stringMatching(denied) });
+    // The gateway's own calls pass the policy (the wallet app answers for itself).
+    expect(seen.wallet.text).not.toMatch(denied);
+    expect(seen.wallet.status).toBe(200);
+    // No secret store is reachable through a sidecar.
+    expect(seen.secret.status).toBeGreaterThanOrEqual(400);
+    expect(seen.secret.text).not.toContain("PRIVATE KEY");
+    // The gateway's app token does not open the wallet's port.
+    expect(seen.walletPort.status).toBe(401);
+  });
+
   it("records the schedule's trace in Zipkin across gateway, concert and, through Kafka, seat", async () => {
     expect(booked.traceId).toMatch(/^[0-9a-f]{32}$/);
     const names = await eventually(async () => {
@@ -124,10 +157,16 @@ describe("the system on a single-node Kubernetes", () => {
   });
 
   it("upgrades to the production values (its managed dependencies pointed at the in-cluster ones) and keeps serving", async () => {
+    // The operator's Secret: the Dapr state stores' user and each service's own user, with the
+    // passwords the in-cluster MySQL was initialised with (the kind release's Secret).
+    const kind = kubectl<{ data: Record<string, string> }>("get", "secret", "concert-booking-secrets", "-n", NAMESPACE).data;
+    const perService = Object.entries(kind).filter(([k]) => k.startsWith("db-password-"));
+    expect(perService.length).toBeGreaterThanOrEqual(8);
     const secret = run("kubectl", ["-n", NAMESPACE, "create", "secret", "generic", "concert-booking-production",
       "--from-literal=db-password=concert-dev",
-      "--from-literal=mysql-connection=concert:concert-dev@tcp(mysql:3306)/?allowNativePasswords=true&parseTime=true",
-      "--from-literal=kafka-password=unused-without-sasl"]);
+      "--from-literal=mysql-connection=reservation:concert-dev@tcp(mysql:3306)/?allowNativePasswords=true&parseTime=true",
+      "--from-literal=kafka-password=unused-without-sasl",
+      ...perService.map(([k, v]) => `--from-literal=${k}=${Buffer.from(v, "base64").toString("utf8")}`)]);
     expect(secret).toMatchObject({ status: 0 });
     deploy("-f", "charts/concert-booking/values-production.yaml", "-f", "deploy/k8s/production-here.yaml");
     expectEveryPodReadyWithItsSidecar();

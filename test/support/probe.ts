@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import { localSecrets, type ServiceSpec, startSidecar, stopSidecar } from "@concert/devstack";
+import { type ServiceSpec, startSidecar, stopSidecar, tokensOf } from "@concert/devstack";
 import { createApp, createLogger, loadConfig, serviceEnv, type Subscriptions } from "@concert/platform";
 
 /**
@@ -16,12 +16,12 @@ export async function startProbe(name: string, n: number, subscriptions: Subscri
     metricsPort: 9190 + n,
     database: false,
   };
-  const secrets = localSecrets();
+  const tokens = tokensOf(name);
   const config = loadConfig(name, serviceEnv, {
     PORT: String(spec.appPort),
     DAPR_HTTP_PORT: String(spec.daprHttpPort),
-    DAPR_API_TOKEN: secrets.daprApiToken,
-    APP_API_TOKEN: secrets.appApiToken,
+    DAPR_API_TOKEN: tokens.daprApiToken,
+    APP_API_TOKEN: tokens.appApiToken,
   });
   const app = createApp({ config, log: createLogger(name, "error"), subscriptions, requireAppToken: true });
   const server: Server = app.listen(spec.appPort, "127.0.0.1");

@@ -1,4 +1,4 @@
-import { appEnv, INFRA, localSecrets, ROOT, serviceSpec, signToken } from "@concert/devstack";
+import { appEnv, INFRA, ROOT, serviceSpec, signToken, tokensOf } from "@concert/devstack";
 import { CommunicationProtocolEnum, DaprClient } from "@dapr/dapr";
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -40,15 +40,15 @@ export const sidecarOf = (app: string) =>
     daprHost: "127.0.0.1",
     daprPort: String(serviceSpec(app).daprHttpPort),
     communicationProtocol: CommunicationProtocolEnum.HTTP,
-    daprApiToken: localSecrets().daprApiToken,
+    daprApiToken: tokensOf(app).daprApiToken,
   });
 
 export const adminToken = () => signToken(randomUUID(), "admin");
 export const userToken = () => signToken(randomUUID(), "user");
 
 /**
- * Calls an internal service the way the gateway does: through a real sidecar (Dapr service
- * invocation), with the sidecar's API token and, optionally, a caller identity.
+ * Calls an internal service the way the gateway does: through the gateway's sidecar (Dapr service
+ * invocation), with that sidecar's API token and, optionally, a caller identity.
  */
 export async function internal<T = any>(
   app: string,
@@ -56,7 +56,7 @@ export async function internal<T = any>(
   path: string,
   options: { body?: unknown; userId?: string; role?: "user" | "admin" } = {},
 ): Promise<Reply<T>> {
-  const headers: Record<string, string> = { "dapr-api-token": localSecrets().daprApiToken };
+  const headers: Record<string, string> = { "dapr-api-token": tokensOf("gateway").daprApiToken };
   if (options.body !== undefined) headers["content-type"] = "application/json";
   if (options.userId) {
     headers["x-user-id"] = options.userId;
@@ -150,7 +150,8 @@ export async function closePools(): Promise<void> {
   pools.clear();
 }
 
-export const appToken = () => localSecrets().appApiToken;
+/** The token `app`'s sidecar sends to it: what its port accepts. */
+export const appToken = (app: string) => tokensOf(app).appApiToken;
 
 export const layout = [
   { name: "VIP", rows: 2, seatsPerRow: 5, price: 150_000 },

@@ -11,6 +11,30 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- default (printf "%s-secrets" .Release.Name) .Values.secrets.existingSecret -}}
 {{- end }}
 
+{{/* An app's own tokens (templates/secrets.yaml). Call with (list $ name). */}}
+{{- define "cb.appTokenSecret" -}}
+{{- printf "%s-%s-app-api-token" (index . 0).Release.Name (index . 1) -}}
+{{- end }}
+{{- define "cb.daprTokenSecret" -}}
+{{- printf "%s-%s-dapr-api-token" (index . 0).Release.Name (index . 1) -}}
+{{- end }}
+
+{{/* The databases of the enabled services that own one: each is also its service's MySQL user. */}}
+{{- define "cb.serviceDatabases" -}}
+{{- $dbs := list }}
+{{- range $name, $cfg := .Values.services }}
+{{- $svc := include "cb.service" (list $ $name $cfg) | fromYaml }}
+{{- if and $svc.enabled $svc.database }}{{ $dbs = append $dbs ($name | replace "-" "_") }}{{ end }}
+{{- end }}
+{{- toYaml $dbs }}
+{{- end }}
+
+{{/* A service user's password when the chart makes the Secret: derived from dbPassword, so that one
+service's password tells nothing of another's. Call with (list dbPassword database). */}}
+{{- define "cb.dbPasswordOf" -}}
+{{- sha256sum (printf "%s/%s" (index . 0) (index . 1)) | trunc 32 -}}
+{{- end }}
+
 {{/* A service's settings: the defaults, overridden by its own block. Call with (list $ name cfg). */}}
 {{- define "cb.service" -}}
 {{- $root := index . 0 -}}
@@ -46,18 +70,19 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 - { name: DAPR_HTTP_PORT, value: "3500" }
 - { name: DAPR_GRPC_PORT, value: "50001" }
 - name: APP_API_TOKEN
-  valueFrom: { secretKeyRef: { name: {{ printf "%s-app-api-token" $root.Release.Name }}, key: token } }
+  valueFrom: { secretKeyRef: { name: {{ include "cb.appTokenSecret" (list $root $name) }}, key: token } }
 - name: DAPR_API_TOKEN
-  valueFrom: { secretKeyRef: { name: {{ printf "%s-dapr-api-token" $root.Release.Name }}, key: token } }
+  valueFrom: { secretKeyRef: { name: {{ include "cb.daprTokenSecret" (list $root $name) }}, key: token } }
 {{- end }}
 {{- if $svc.database }}
 - { name: DB_HOST, value: {{ $root.Values.infra.mysql.host | quote }} }
 - { name: DB_PORT, value: {{ $root.Values.infra.mysql.port | quote }} }
-- { name: DB_USER, value: {{ $root.Values.infra.mysql.user | quote }} }
-- { name: DB_NAME, value: {{ $name | replace "-" "_" | quote }} }
+{{- $db := $name | replace "-" "_" }}
+- { name: DB_USER, value: {{ $db | quote }} }
+- { name: DB_NAME, value: {{ $db | quote }} }
 - { name: MIGRATE_ON_START, value: "false" }
 - name: DB_PASSWORD
-  valueFrom: { secretKeyRef: { name: {{ include "cb.secretName" $root }}, key: db-password } }
+  valueFrom: { secretKeyRef: { name: {{ include "cb.secretName" $root }}, key: {{ printf "db-password-%s" $db }} } }
 {{- end }}
 {{- if eq $name "user" }}
 - name: JWT_PRIVATE_KEY
@@ -79,4 +104,29 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- range $k, $v := $svc.env }}
 - { name: {{ $k }}, value: {{ $v | quote }} }
 {{- end }}
+{{- end }}
+
+{{/*
+Who invokes what, by caller (the code's Upstream calls): everything not listed is refused by the
+callee's sidecar (templates/dapr/configuration.yaml). Dapr's matching (pkg/config/acl_trie.go):
+`/x/*` is one more segment, `/x/**` is `/x` and anything below it, a wildcard in the middle of a
+path never matches, and a listed path decides for everything below it, so no path here is a
+prefix of another. Public API calls come from the gateway alone; the saga's calls on seats and
+payments from the reservation app alone. Nobody may call the queue's /internal routes.
+*/}}
+{{- define "cb.invocations" -}}
+gateway:
+  /concerts/**: [GET, POST]
+  /schedules/**: [GET]
+  /availability: [GET]
+  /users/**: [GET, POST]
+  /auth/login: [POST]
+  /.well-known/jwks.json: [GET]
+  /tokens/**: [GET, POST]
+  /reservations/**: [GET, POST, DELETE]
+  /wallets/**: [GET, POST]
+  /rankings/*: [GET]
+reservation:
+  /holds/**: [GET, POST]
+  /payments/**: [POST]
 {{- end }}

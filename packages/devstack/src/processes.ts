@@ -2,8 +2,8 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { localSecrets } from "./secrets";
-import { INFRA, ROOT, RUN_DIR, type ServiceSpec, SERVICES, serviceSpec } from "./services";
+import { localSecrets, tokensOf } from "./secrets";
+import { dbAccountOf, INFRA, ROOT, RUN_DIR, type ServiceSpec, SERVICES, serviceSpec } from "./services";
 
 const DAPR_VERSION = process.env.DAPR_VERSION ?? "1.18.2";
 const CACHE = process.env.CONCERT_CACHE ?? join(homedir(), ".cache", "concert-booking");
@@ -19,6 +19,7 @@ const SUPERVISOR = join(__dirname, "supervise.js");
 /** The environment a service's app process runs with. */
 export function appEnv(s: ServiceSpec, extra: Record<string, string> = {}): Record<string, string> {
   const secrets = localSecrets();
+  const tokens = tokensOf(s.name);
   return {
     PATH: process.env.PATH ?? "",
     NODE_ENV: "development",
@@ -26,10 +27,10 @@ export function appEnv(s: ServiceSpec, extra: Record<string, string> = {}): Reco
     LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
     DAPR_HTTP_PORT: String(s.daprHttpPort),
     DAPR_GRPC_PORT: String(s.daprGrpcPort),
-    DAPR_API_TOKEN: secrets.daprApiToken,
-    APP_API_TOKEN: secrets.appApiToken,
+    DAPR_API_TOKEN: tokens.daprApiToken,
+    APP_API_TOKEN: tokens.appApiToken,
     ...(s.database
-      ? { DB_PORT: String(INFRA.mariadbPort), DB_USER: INFRA.dbUser, DB_PASSWORD: INFRA.dbPassword, DB_NAME: s.name }
+      ? { DB_PORT: String(INFRA.mariadbPort), DB_USER: dbAccountOf(s.name).user, DB_PASSWORD: dbAccountOf(s.name).password, DB_NAME: s.name }
       : {}),
     ...s.env?.(secrets),
     ...extra,
@@ -126,11 +127,11 @@ const ok = async (url: string) => (await fetch(url, { signal: AbortSignal.timeou
 /** Starts a real daprd for `s` (unless running) and waits until its API answers. */
 export async function startSidecar(s: ServiceSpec): Promise<void> {
   if (!isRunning(`${s.name}-daprd`)) {
-    const secrets = localSecrets();
+    const tokens = tokensOf(s.name);
     launch(`${s.name}-daprd`, daprd(), daprdArgs(s), {
       PATH: process.env.PATH ?? "",
-      APP_API_TOKEN: secrets.appApiToken,
-      DAPR_API_TOKEN: secrets.daprApiToken,
+      APP_API_TOKEN: tokens.appApiToken,
+      DAPR_API_TOKEN: tokens.daprApiToken,
     });
   }
   await waitFor(`${s.name} sidecar`, logFile(`${s.name}-daprd`), 60_000, () =>
@@ -149,7 +150,7 @@ export async function startService(name: string, extraEnv: Record<string, string
   // daprd holds calls to an app it has not yet probed healthy (every 2 s): ready means
   // reachable through its own sidecar too.
   if (s.sidecar !== false) {
-    const headers = { "dapr-api-token": localSecrets().daprApiToken };
+    const headers = { "dapr-api-token": tokensOf(name).daprApiToken };
     await waitFor(`${name} through its sidecar`, logFile(`${name}-daprd`), 60_000, async () =>
       (await fetch(`http://127.0.0.1:${s.daprHttpPort}/v1.0/invoke/${name}/method/healthz`, { headers, signal: AbortSignal.timeout(1_000) })).ok,
     );

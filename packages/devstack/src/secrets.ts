@@ -1,10 +1,12 @@
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { createHmac, generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RUN_DIR } from "./services";
 
 export interface LocalSecrets {
+  /** The key each app's own app token is derived from (`tokensOf`); never given to an app. */
   appApiToken: string;
+  /** The key each app's own Dapr API token is derived from (`tokensOf`); never given to an app. */
   daprApiToken: string;
   /** The user service's Ed25519 access-token key (PKCS#8 PEM); the gateway gets only its public half. */
   jwtPrivateKey: string;
@@ -34,4 +36,15 @@ export function localSecrets(): LocalSecrets {
   mkdirSync(RUN_DIR, { recursive: true });
   writeFileSync(file, JSON.stringify(known, null, 2), { mode: 0o600 });
   return known as LocalSecrets;
+}
+
+/**
+ * One app's own tokens: the one its sidecar sends to it (APP_API_TOKEN) and the one it sends to
+ * its sidecar (DAPR_API_TOKEN), derived from the checkout's keys. Each app holds only its own, so
+ * a process that has one app's tokens reaches neither another app's port nor its sidecar.
+ */
+export function tokensOf(app: string): { appApiToken: string; daprApiToken: string } {
+  const secrets = localSecrets();
+  const derive = (key: string) => createHmac("sha256", key).update(app).digest("base64url");
+  return { appApiToken: derive(secrets.appApiToken), daprApiToken: derive(secrets.daprApiToken) };
 }

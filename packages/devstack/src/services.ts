@@ -12,9 +12,13 @@ export const INFRA = {
   placement: "127.0.0.1:25005",
   scheduler: "127.0.0.1:25006",
   zipkinUrl: "http://127.0.0.1:9411",
-  dbUser: "concert",
-  dbPassword: "concert-dev",
+  /** The local operator's account (tests, bench, the invariant checker): rights on every database. */
+  dbUser: "ops",
+  dbPassword: "ops-dev",
 };
+
+/** A service's own MySQL account, with rights on its own database only (scripts/infra.sh). */
+export const dbAccountOf = (database: string) => ({ user: database, password: `${database}-dev` });
 
 export interface ServiceSpec {
   name: string;

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { checkInvariants, INFRA, localSecrets, MOCK_DATAPLATFORM_URL, RUN_DIR, serviceSpec, signToken, startService, stopService } from "@concert/devstack";
+import { checkInvariants, INFRA, MOCK_DATAPLATFORM_URL, RUN_DIR, serviceSpec, signToken, startService, stopService, tokensOf } from "@concert/devstack";
 import { Redis } from "ioredis";
 import { createConnection } from "mysql2/promise";
 import { profiled } from "./cpu";
@@ -87,11 +87,10 @@ async function createSchedule(admin: string, title: string, rows: number) {
 
 /** Layer baselines: a no-op and a one-seat hold on the seat app directly, via its sidecar, via two. */
 async function baselines(scheduleId: string): Promise<PhaseResult[]> {
-  const { appApiToken, daprApiToken } = localSecrets();
   const layers = [
-    { layer: "app port", base: `http://127.0.0.1:${seat.appPort}`, headers: { "dapr-api-token": appApiToken } },
-    { layer: "1 sidecar", base: `http://127.0.0.1:${seat.daprHttpPort}/v1.0/invoke/seat/method`, headers: { "dapr-api-token": daprApiToken } },
-    { layer: "2 sidecars", base: `${gatewaySidecar}/v1.0/invoke/seat/method`, headers: { "dapr-api-token": daprApiToken } },
+    { layer: "app port", base: `http://127.0.0.1:${seat.appPort}`, headers: { "dapr-api-token": tokensOf("seat").appApiToken } },
+    { layer: "1 sidecar", base: `http://127.0.0.1:${seat.daprHttpPort}/v1.0/invoke/seat/method`, headers: { "dapr-api-token": tokensOf("seat").daprApiToken } },
+    { layer: "2 sidecars", base: `${gatewaySidecar}/v1.0/invoke/seat/method`, headers: { "dapr-api-token": tokensOf("gateway").daprApiToken } },
   ];
   const results: PhaseResult[] = [];
   for (const l of layers) {
@@ -360,7 +359,7 @@ async function confirmedLag(fans: Fan[], ended: Ended) {
  */
 async function sustainedConfirmations(fans: Fan[], concertId: string, scheduleId: string) {
   const reservation = serviceSpec("reservation");
-  const { daprApiToken } = localSecrets();
+  const { daprApiToken } = tokensOf("reservation");
   const url = `http://127.0.0.1:${reservation.daprHttpPort}/v1.0/state/statestore/transaction`;
   const failures: string[] = [];
   const t0 = Date.now();
@@ -482,7 +481,7 @@ async function main() {
     }),
   );
   // The seats are built from ScheduleCreated: wait (bounded) until both maps exist.
-  const { appApiToken } = localSecrets();
+  const { appApiToken } = tokensOf("seat");
   for (const { scheduleId } of [sale, baseline, stream]) {
     const deadline = Date.now() + 30_000;
     while ((await fetch(`http://127.0.0.1:${seat.appPort}/schedules/${scheduleId}/seats`, { headers: { "dapr-api-token": appApiToken } })).status !== 200) {

@@ -1,5 +1,5 @@
 import { defineEvent } from "@concert/contracts";
-import { INFRA, localSecrets, startSidecar, stopSidecar } from "@concert/devstack";
+import { INFRA, startSidecar, stopSidecar, tokensOf } from "@concert/devstack";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { startProbe } from "../../../../test/support/probe";
@@ -44,7 +44,7 @@ beforeAll(async () => {
   const config = loadConfig("outbox-probe", { ...serviceEnv, ...databaseEnv }, {
     PORT: String(probe.spec.appPort),
     DAPR_HTTP_PORT: String(probe.spec.daprHttpPort),
-    DAPR_API_TOKEN: localSecrets().daprApiToken,
+    DAPR_API_TOKEN: tokensOf("outbox-probe").daprApiToken,
     DB_PORT: String(INFRA.mariadbPort),
     DB_USER: INFRA.dbUser,
     DB_PASSWORD: INFRA.dbPassword,

@@ -47,12 +47,14 @@ export function queueRoutes(queue: RedisQueue, config: QueueConfig): Router {
     ctx.body = await render(validate(uuidParam, ctx.params.token, "path"), userOf(ctx));
   });
 
-  // Hooks for the booking saga's events (ReservationCompleted / ReservationFailed).
-  router.post("/tokens/expire", async (ctx) => {
+  // What the booking saga's events do to a token (ReservationCompleted / ReservationFailed), by
+  // hand: for operators and tests. No app may invoke /internal routes in the cluster (the chart's
+  // accessControl lists none).
+  router.post("/internal/tokens/expire", async (ctx) => {
     const { userId, concertId, queueToken } = validate(settleRequest, ctx.request.body);
     ctx.body = { status: await queue.expire(userId, concertId, Date.now(), queueToken) };
   });
-  router.post("/tokens/restore", async (ctx) => {
+  router.post("/internal/tokens/restore", async (ctx) => {
     const { userId, concertId, queueToken } = validate(settleRequest, ctx.request.body);
     ctx.body = { status: await queue.restore(userId, concertId, Date.now(), queueToken) };
   });
