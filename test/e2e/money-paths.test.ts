@@ -1,4 +1,4 @@
-import { freeze, MOCK_DATAPLATFORM_URL, RUN_DIR, thaw } from "@concert/devstack";
+import { freeze, MOCK_DATAPLATFORM_URL, RUN_DIR, serviceSpec, thaw } from "@concert/devstack";
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -105,6 +105,39 @@ describe("money paths and what follows a failure or a cancellation", () => {
     // Only the void that refuses a late payment request for it; no money moved.
     expect(await sql("wallet", "SELECT status FROM payments WHERE reservation_id = ?", [id])).toEqual([{ status: "VOIDED" }]);
     await untilStatus(shopper, id, "FAILED");
+  });
+
+  it("seats lost after the payment went through: the money comes back, the seats stay free, the reservation is FAILED(error)", async () => {
+    const { schedule, shopper } = await readyToBook(20_000);
+    const held = await reserve(shopper, schedule.id, ["S-1-3"]);
+    const id = held.body.reservationId as string;
+    // Between the saga's payment and its confirmation of the seats: the wallet is held still
+    // once the payment request has reached it (past the hold's re-check), and meanwhile the seat
+    // service's clock says the hold is over, so the confirmation is refused.
+    const metrics = `http://127.0.0.1:${serviceSpec("wallet").metricsPort}/metrics`;
+    const fromSaga = async () => Number(/dapr_runtime_service_invocation_req_recv_total\{app_id="wallet",src_app_id="reservation"\} (\d+)/.exec(await (await fetch(metrics)).text())?.[1] ?? 0);
+    const before = await fromSaga();
+    freeze("wallet-app");
+    let paying: ReturnType<typeof pay>;
+    try {
+      paying = pay(shopper, id);
+      await eventually(async () => ((await fromSaga()) > before ? true : undefined), 2_000, "the payment request at the wallet's sidecar");
+      await sql("seat", "UPDATE seats SET hold_expires_at = NOW(3) - INTERVAL 1 MINUTE WHERE reservation_id = ?", [id]);
+    } finally {
+      thaw("wallet-app");
+    }
+    await paying;
+    const failed = await untilStatus(shopper, id, "FAILED");
+    expect(failed).toMatchObject({ status: "FAILED", reason: "error" });
+    // Charged, then refunded by the compensation: the balance is whole and the payment says so.
+    expect(await balanceOf(shopper)).toBe(20_000);
+    expect(await sql("wallet", "SELECT status, refunded_at IS NOT NULL AS refunded FROM payments WHERE reservation_id = ?", [id])).toEqual([{ status: "APPROVED", refunded: 1 }]);
+    const history = await until("the refund in the wallet history", async () => {
+      const items = await myItems(shopper, "/api/me/wallet/history");
+      return items.some((h) => h.kind === "REFUND") ? items : undefined;
+    });
+    expect(history.map((h) => [h.kind, h.amount]).sort()).toEqual([["CHARGE", 20_000], ["PAYMENT", held.body.amount], ["REFUND", held.body.amount]].sort());
+    await until("the seat back on sale", async () => ((await seatStatuses(schedule.id))["S-1-3"] === "AVAILABLE" ? true : undefined));
   });
 
   it("a wallet too slow to answer: the payment is uncertain (503), and whatever the wallet did late, paying again charges once and cancelling refunds", async () => {
