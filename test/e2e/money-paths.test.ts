@@ -1,4 +1,4 @@
-import { freeze, MOCK_DATAPLATFORM_URL, RUN_DIR, serviceSpec, thaw } from "@concert/devstack";
+import { crash, freeze, MOCK_DATAPLATFORM_URL, RUN_DIR, serviceSpec, thaw } from "@concert/devstack";
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -11,6 +11,11 @@ afterAll(closePools);
 type Item = Record<string, any>;
 const myItems = async (s: Shopper, path: string) => (await api("GET", path, { token: s.token })).body.items as Item[];
 const until = <T>(what: string, probe: () => Promise<T | undefined>) => eventually(probe, 60_000, what);
+/** Calls the saga has made on the wallet, counted by the wallet's sidecar as they arrive (before the app). */
+const walletCallsFromSaga = async () => {
+  const metrics = await (await fetch(`http://127.0.0.1:${serviceSpec("wallet").metricsPort}/metrics`)).text();
+  return Number(/dapr_runtime_service_invocation_req_recv_total\{app_id="wallet",src_app_id="reservation"\} (\d+)/.exec(metrics)?.[1] ?? 0);
+};
 
 describe("money paths and what follows a failure or a cancellation", () => {
   it("a fan who signs up and logs in books, pays and cancels: refund, CANCELLED on my page, a notice, the ranking and a :cancelled delivery", async () => {
@@ -114,14 +119,12 @@ describe("money paths and what follows a failure or a cancellation", () => {
     // Between the saga's payment and its confirmation of the seats: the wallet is held still
     // once the payment request has reached it (past the hold's re-check), and meanwhile the seat
     // service's clock says the hold is over, so the confirmation is refused.
-    const metrics = `http://127.0.0.1:${serviceSpec("wallet").metricsPort}/metrics`;
-    const fromSaga = async () => Number(/dapr_runtime_service_invocation_req_recv_total\{app_id="wallet",src_app_id="reservation"\} (\d+)/.exec(await (await fetch(metrics)).text())?.[1] ?? 0);
-    const before = await fromSaga();
+    const before = await walletCallsFromSaga();
     freeze("wallet-app");
     let paying: ReturnType<typeof pay>;
     try {
       paying = pay(shopper, id);
-      await eventually(async () => ((await fromSaga()) > before ? true : undefined), 2_000, "the payment request at the wallet's sidecar");
+      await eventually(async () => ((await walletCallsFromSaga()) > before ? true : undefined), 2_000, "the payment request at the wallet's sidecar");
       await sql("seat", "UPDATE seats SET hold_expires_at = NOW(3) - INTERVAL 1 MINUTE WHERE reservation_id = ?", [id]);
     } finally {
       thaw("wallet-app");
@@ -139,6 +142,29 @@ describe("money paths and what follows a failure or a cancellation", () => {
     expect(history.map((h) => [h.kind, h.amount]).sort()).toEqual([["CHARGE", 20_000], ["PAYMENT", held.body.amount], ["REFUND", held.body.amount]].sort());
     await until("the seat back on sale", async () => ((await seatStatuses(schedule.id))["S-1-3"] === "AVAILABLE" ? true : undefined));
   });
+
+  it("the reservation app killed in the middle of the payment step: after its restart the step runs again, and the fan is charged once", async () => {
+    const { schedule, shopper } = await readyToBook(20_000);
+    const held = await reserve(shopper, schedule.id, ["S-1-4"]);
+    const id = held.body.reservationId as string;
+    // The step is in flight while its payment request waits at the held wallet; then the app dies.
+    const before = await walletCallsFromSaga();
+    freeze("wallet-app");
+    let paying: ReturnType<typeof pay>;
+    try {
+      paying = pay(shopper, id);
+      await eventually(async () => ((await walletCallsFromSaga()) > before ? true : undefined), 2_000, "the payment request at the wallet's sidecar");
+      crash("reservation-app");
+    } finally {
+      thaw("wallet-app");
+    }
+    expect((await paying).status).toBeGreaterThanOrEqual(500); // the fan's request died with the app
+    const confirmed = await untilStatus(shopper, id, "CONFIRMED", 90_000);
+    expect(confirmed.amount).toBe(held.body.amount);
+    expect(await balanceOf(shopper)).toBe(20_000 - held.body.amount);
+    expect(await sql("wallet", "SELECT status, refunded_at IS NULL AS kept FROM payments WHERE reservation_id = ?", [id])).toEqual([{ status: "APPROVED", kept: 1 }]);
+    expect((await seatStatuses(schedule.id))["S-1-4"]).toBe("RESERVED");
+  }, 150_000);
 
   it("a wallet too slow to answer: the payment is uncertain (503), and whatever the wallet did late, paying again charges once and cancelling refunds", async () => {
     const { concert, schedule, shopper } = await readyToBook(30_000);
