@@ -54,7 +54,7 @@ describe("waiting room", () => {
     const fan = await joinQueue(concertId);
     await eventually(async () => ((await queueStatus(concertId, fan)).status === "ACTIVE" ? true : undefined), 30_000, "admission");
     const settle = (path: string, queueToken: string) =>
-      internal("queue", "POST", `/tokens/${path}`, { body: { userId: fan.userId, concertId, queueToken } });
+      internal("queue", "POST", `/internal/tokens/${path}`, { body: { userId: fan.userId, concertId, queueToken } });
     // The fan's first booking completes: that token is spent.
     expect((await settle("expire", fan.queueToken)).body.status).toBe("EXPIRED");
     const next = await api("POST", "/api/queue/tokens", { token: fan.token, body: { concertId } });
@@ -111,13 +111,13 @@ describe("waiting room", () => {
     // been admitted and then expired, so its end can only be the idle drop.
     await restartQueue({ QUEUE_ACTIVE_CAPACITY: "1", QUEUE_ACTIVE_TTL_SECONDS: "8", QUEUE_IDLE_TIMEOUT_SECONDS: "2" });
     const { concert, schedule } = await createConcertWithSchedule([{ name: "T", rows: 1, seatsPerRow: 2, price: 1 }]);
+    // The seat map is built (ScheduleCreated through Kafka) before anyone's 8 s start running.
+    await eventually(async () => ((await internal("seat", "GET", `/schedules/${schedule.id}/seats`)).status === 200 ? true : undefined), 60_000, "the seat map built");
     const active = await joinQueue(concert.id);
     await eventually(async () => ((await queueStatus(concert.id, active)).status === "ACTIVE" ? true : undefined));
     const silent = await joinQueue(concert.id);
-    const seats = await eventually(async () => {
-      const r = await api("GET", `/api/schedules/${schedule.id}/seats`, withQueue(active));
-      return r.status === 200 ? r : undefined;
-    });
+    const seats = await api("GET", `/api/schedules/${schedule.id}/seats`, withQueue(active));
+    expect(seats.status).toBe(200);
     expect(seats.body.total).toBe(2);
 
     // Watched in Redis, not through the API, so that looking does not count as polling.

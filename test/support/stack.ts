@@ -117,9 +117,28 @@ export function budget(ms: number): { left: () => number } {
   return { left: () => Math.max(1, end - Date.now()) };
 }
 
-/** Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs`. */
+/**
+ * What is left of the running test's own timeout, less a few seconds to report in: jest-circus
+ * keeps the running test (its start and its timeout, or the configured one) in its state. Outside
+ * a test (hooks), undefined.
+ */
+function testTimeLeft(): number | undefined {
+  const sym = Object.getOwnPropertySymbols(globalThis).find((s) => s.description === "JEST_STATE_SYMBOL");
+  const state = sym ? ((globalThis as Record<symbol, unknown>)[sym] as { testTimeout?: number; currentlyRunningTest?: { startedAt?: number | null; timeout?: number } }) : undefined;
+  const test = state?.currentlyRunningTest;
+  if (!test?.startedAt) return undefined;
+  return test.startedAt + (test.timeout ?? state?.testTimeout ?? 90_000) - 3_000 - Date.now();
+}
+
+/**
+ * Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs`,
+ * naming `what`. Inside a test it never waits past the test's own timeout: waits in a row cannot
+ * add up to a bare jest timeout that names nothing.
+ */
 export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000, what = "condition"): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const left = testTimeLeft();
+  const limit = left === undefined ? timeoutMs : Math.max(1_000, Math.min(timeoutMs, left));
+  const deadline = Date.now() + limit;
   let last: unknown;
   for (;;) {
     try {
@@ -128,7 +147,10 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms${last ? `: ${String(last)}` : ""}`);
+    if (Date.now() > deadline) {
+      const why = limit < timeoutMs ? ` (all that was left of the test's time)` : "";
+      throw new Error(`${what} not reached within ${limit} ms${why}${last ? `: ${String(last)}` : ""}`);
+    }
     await new Promise((r) => setTimeout(r, 150));
   }
 }
