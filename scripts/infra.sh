@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The local stack on loopback: MariaDB, Redis, Kafka (KRaft), Zipkin, Dapr placement and
+# The local stack on loopback: MariaDB, Redis, Kafka (KRaft), Zipkin, Dapr sentry, placement and
 # scheduler. `up` installs what is missing, starts what is not running and waits for each to
 # be ready; `down` stops exactly what `up` started (tracked by pid files in .run/pids).
 set -euo pipefail
@@ -112,12 +112,31 @@ up_zipkin() {
   wait_for Zipkin "$LOG_DIR/zipkin.log" 90 curl -fsS "http://127.0.0.1:$ZIPKIN_PORT/health"
 }
 
+# Dapr Sentry, the CA of the sidecars' mTLS identities (SPIFFE ids), so that Dapr's access
+# control (components/config.yaml) knows who calls: the same policy as in the cluster. It makes
+# its root and issuer in .run/sentry on its first start. Standalone Sentry signs for any app id
+# that asks (its "insecure" validator): on this machine the identities keep honest processes
+# apart; in the cluster Sentry checks each pod's service account token.
+up_sentry() {
+  running sentry && return 0
+  log "starting Dapr sentry $DAPR_VERSION on 127.0.0.1:$SENTRY_PORT"
+  mkdir -p "$SENTRY_DIR"
+  start_bg sentry "$(dapr_bin_dir)/sentry" --issuer-credentials "$SENTRY_DIR" --trust-domain localhost \
+    --config "$ROOT/deploy/local/sentry.yaml" --listen-address 127.0.0.1 --port "$SENTRY_PORT" \
+    --healthz-listen-address 127.0.0.1 --healthz-port 25083 --metrics-listen-address 127.0.0.1 --metrics-port 25093 --log-as-json
+  wait_for sentry "$LOG_DIR/sentry.log" 30 curl -fsS http://127.0.0.1:25083/healthz
+}
+
+# Placement and scheduler speak mTLS with the sidecars, with identities from Sentry.
+MTLS_ARGS=(--tls-enabled --trust-domain localhost --trust-anchors-file "$SENTRY_DIR/ca.crt" --sentry-address "127.0.0.1:$SENTRY_PORT")
+
 up_placement() {
   running placement && return 0
   log "starting Dapr placement $DAPR_VERSION on 127.0.0.1:$PLACEMENT_PORT"
   start_bg placement "$(dapr_bin_dir)/placement" --listen-address 127.0.0.1 --port "$PLACEMENT_PORT" \
     --id placement-0 --initial-cluster placement-0=127.0.0.1:25201 --raft-logstore-path "$RUN_DIR/placement" \
-    --healthz-listen-address 127.0.0.1 --healthz-port 25081 --metrics-listen-address 127.0.0.1 --metrics-port 25091 --log-as-json
+    --healthz-listen-address 127.0.0.1 --healthz-port 25081 --metrics-listen-address 127.0.0.1 --metrics-port 25091 --log-as-json \
+    "${MTLS_ARGS[@]}"
   wait_for placement "$LOG_DIR/placement.log" 30 curl -fsS http://127.0.0.1:25081/healthz
 }
 
@@ -128,7 +147,7 @@ up_scheduler() {
   start_bg scheduler "$(dapr_bin_dir)/scheduler" --listen-address 127.0.0.1 --port "$SCHEDULER_PORT" \
     --healthz-listen-address 127.0.0.1 --healthz-port 25082 --metrics-listen-address 127.0.0.1 --metrics-port 25092 \
     --id scheduler-0 --etcd-initial-cluster scheduler-0=http://127.0.0.1:25380 \
-    --etcd-data-dir "$RUN_DIR/scheduler" --etcd-client-port 25379 --log-as-json
+    --etcd-data-dir "$RUN_DIR/scheduler" --etcd-client-port 25379 --log-as-json "${MTLS_ARGS[@]}"
   wait_for scheduler "$LOG_DIR/scheduler.log" 60 curl -fsS http://127.0.0.1:25082/healthz
 }
 
@@ -137,17 +156,17 @@ case "$cmd" in
   up)
     "$ROOT/scripts/install-infra.sh"
     mkdir -p "$LOG_DIR" "$PID_DIR"
-    up_mariadb; up_redis; up_placement; up_scheduler; up_kafka; up_zipkin
+    up_mariadb; up_redis; up_sentry; up_placement; up_scheduler; up_kafka; up_zipkin
     log "stack ready: MariaDB :$MARIADB_PORT, Redis :$REDIS_PORT, Kafka :$KAFKA_PORT, Zipkin http://127.0.0.1:$ZIPKIN_PORT"
     ;;
   down)
-    for p in zipkin kafka scheduler placement redis mariadb; do
+    for p in zipkin kafka scheduler placement sentry redis mariadb; do
       if running "$p"; then log "stopping $p"; fi
       stop_bg "$p"
     done
     ;;
   status)
-    for p in mariadb redis kafka zipkin placement scheduler; do
+    for p in mariadb redis kafka zipkin sentry placement scheduler; do
       if running "$p"; then echo "$p: running (pid $(cat "$PID_DIR/$p.pid"))"; else echo "$p: stopped"; fi
     done
     ;;

@@ -19,6 +19,9 @@ KAFKA_CONTROLLER_PORT=19093
 ZIPKIN_PORT=9411
 PLACEMENT_PORT=25005
 SCHEDULER_PORT=25006
+SENTRY_PORT=25007
+# Dapr Sentry's CA (generated on its first start); every sidecar, placement and scheduler trust it.
+SENTRY_DIR="$RUN_DIR/sentry"
 
 log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*" >&2; }
 die() { printf '[%s] ERROR: %s\n' "$(basename "$0" .sh)" "$*" >&2; exit 1; }

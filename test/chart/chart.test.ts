@@ -293,6 +293,14 @@ describe("zero trust inside the cluster", () => {
     for (const d of deployments(objectsOf(render(valuesFile)))) expect(d.spec.template.metadata.annotations["dapr.io/disable-builtin-k8s-secret-store"]).toBe("true");
   });
 
+  it("the local stack enforces the same policy (components/config.yaml, namespace default)", () => {
+    const local = objectsOf(readFileSync(join(ROOT, "components", "config.yaml"), "utf8"))[0]!;
+    for (const valuesFile of VALUES_FILES) {
+      const chart = objectsOf(render(valuesFile, [], "default")).find((o) => o.kind === "Configuration")!;
+      expect({ valuesFile, acl: local.spec.accessControl }).toEqual({ valuesFile, acl: chart.spec.accessControl });
+    }
+  });
+
   it.each(VALUES_FILES)("each app has its own app and Dapr API tokens, the same for its sidecar and its container (%s)", (valuesFile) => {
     const objects = objectsOf(render(valuesFile));
     const secrets = new Set(objects.filter((o) => o.kind === "Secret").map((o) => o.metadata.name));

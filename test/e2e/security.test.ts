@@ -1,4 +1,4 @@
-import { appEnv, dbAccountOf, INFRA, localSecrets, SERVICES, serviceSpec, signToken } from "@concert/devstack";
+import { appEnv, dbAccountOf, INFRA, localSecrets, SERVICES, serviceSpec, signToken, tokensOf } from "@concert/devstack";
 import { createPrivateKey, generateKeyPairSync, randomUUID } from "node:crypto";
 import { type KeyLike, SignJWT } from "jose";
 import { ReservationCompleted, SeatsReleased } from "@concert/contracts";
@@ -90,6 +90,29 @@ describe("who may call what", () => {
     const sidecar = `http://127.0.0.1:${serviceSpec("wallet").daprHttpPort}/v1.0/invoke/wallet/method${path}`;
     expect((await fetch(sidecar, { headers: { ...asUser, "dapr-api-token": gateway.DAPR_API_TOKEN! } })).status).toBe(401);
     expect((await fetch(sidecar, { headers: { ...asUser, "dapr-api-token": wallet.DAPR_API_TOKEN! } })).status).not.toBe(401);
+  });
+
+  it("Dapr's access control: an app invokes only what it is granted, on its mTLS identity", async () => {
+    const id = randomUUID();
+    const asUser = { "x-user-id": id, "x-user-role": "user", "content-type": "application/json" };
+    const invoke = async (caller: string, app: string, method: string, path: string) => {
+      const res = await fetch(`http://127.0.0.1:${serviceSpec(caller).daprHttpPort}/v1.0/invoke/${app}/method${path}`, {
+        method,
+        headers: { ...asUser, "dapr-api-token": tokensOf(caller).daprApiToken },
+        body: method === "GET" ? undefined : "{}",
+      });
+      return { caller, call: `${method} ${app}${path}`, status: res.status, text: await res.text() };
+    };
+    const denied = { status: 403, text: expect.stringMatching(/denied access/i) };
+    // Never made by the gateway: refused by the callee's sidecar whatever the gateway's tokens.
+    for (const [app, method, path] of [["wallet", "POST", `/payments/${id}/refund`], ["seat", "POST", "/holds"], ["queue", "POST", "/internal/tokens/expire"]]) {
+      expect(await invoke("gateway", app!, method!, path!)).toMatchObject(denied);
+    }
+    // Nor by the ranking service; the wallet read is the gateway's own call and passes.
+    expect(await invoke("ranking", "wallet", "GET", `/wallets/${id}`)).toMatchObject(denied);
+    expect(await invoke("gateway", "wallet", "GET", `/wallets/${id}`)).toMatchObject({ status: 200 });
+    // The saga's wallet call passes the policy (the wallet itself then answers for the payment).
+    expect((await invoke("reservation", "wallet", "POST", `/payments/${id}/refund`)).text).not.toMatch(/denied access/i);
   });
 
   it("each service reaches MySQL as its own user, with rights on its own database only", async () => {

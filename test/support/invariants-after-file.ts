@@ -1,5 +1,6 @@
 import { sep } from "node:path";
 import { checkInvariants } from "@concert/devstack";
+import { closePools } from "./stack";
 
 /**
  * After every end-to-end file (jest `setupFilesAfterEnv` of the integration project): the
@@ -11,3 +12,7 @@ afterAll(async () => {
   const report = await checkInvariants();
   expect(report.violations).toEqual([]);
 });
+
+// And whatever database pools the file opened are closed: an open pool would keep jest alive
+// after the last file (it never exits, and CI waits for it).
+afterAll(closePools);

@@ -47,8 +47,9 @@ export const adminToken = () => signToken(randomUUID(), "admin");
 export const userToken = () => signToken(randomUUID(), "user");
 
 /**
- * Calls an internal service the way the gateway does: through the gateway's sidecar (Dapr service
- * invocation), with that sidecar's API token and, optionally, a caller identity.
+ * Calls an internal service's own API directly on its port, as its sidecar delivers a call: with
+ * the app token its sidecar sends and, optionally, a caller identity. (Through a sidecar the
+ * caller would need a grant of Dapr's access control; tests reach routes no app may invoke.)
  */
 export async function internal<T = any>(
   app: string,
@@ -56,13 +57,13 @@ export async function internal<T = any>(
   path: string,
   options: { body?: unknown; userId?: string; role?: "user" | "admin" } = {},
 ): Promise<Reply<T>> {
-  const headers: Record<string, string> = { "dapr-api-token": tokensOf("gateway").daprApiToken };
+  const headers: Record<string, string> = { "dapr-api-token": tokensOf(app).appApiToken };
   if (options.body !== undefined) headers["content-type"] = "application/json";
   if (options.userId) {
     headers["x-user-id"] = options.userId;
     headers["x-user-role"] = options.role ?? "user";
   }
-  const res = await fetch(`http://127.0.0.1:${serviceSpec("gateway").daprHttpPort}/v1.0/invoke/${app}/method${path}`, {
+  const res = await fetch(`http://127.0.0.1:${serviceSpec(app).appPort}${path}`, {
     method,
     headers,
     body: options.body === undefined ? undefined : JSON.stringify(options.body),

@@ -52,6 +52,11 @@ function daprdArgs(s: ServiceSpec): string[] {
     "--metrics-listen-address", "127.0.0.1",
     "--resources-path", join(ROOT, "components"),
     "--config", join(ROOT, "components", "config.yaml"),
+    // mTLS between sidecars and with placement and scheduler, identities from Sentry: Dapr's
+    // access control (components/config.yaml) then knows which app calls.
+    "--enable-mtls",
+    "--sentry-address", INFRA.sentry,
+    "--control-plane-trust-domain", "localhost",
     "--placement-host-address", INFRA.placement,
     "--scheduler-host-address", INFRA.scheduler,
     "--enable-app-health-check",
@@ -132,6 +137,7 @@ export async function startSidecar(s: ServiceSpec): Promise<void> {
       PATH: process.env.PATH ?? "",
       APP_API_TOKEN: tokens.appApiToken,
       DAPR_API_TOKEN: tokens.daprApiToken,
+      DAPR_TRUST_ANCHORS: readFileSync(join(RUN_DIR, "sentry", "ca.crt"), "utf8"),
     });
   }
   await waitFor(`${s.name} sidecar`, logFile(`${s.name}-daprd`), 60_000, () =>

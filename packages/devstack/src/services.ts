@@ -11,6 +11,8 @@ export const INFRA = {
   redisUrl: "redis://127.0.0.1:16379",
   placement: "127.0.0.1:25005",
   scheduler: "127.0.0.1:25006",
+  /** Dapr Sentry (scripts/infra.sh): the CA of the sidecars' mTLS identities. */
+  sentry: "127.0.0.1:25007",
   zipkinUrl: "http://127.0.0.1:9411",
   /** The local operator's account (tests, bench, the invariant checker): rights on every database. */
   dbUser: "ops",
