@@ -143,11 +143,13 @@ up_placement() {
 up_scheduler() {
   running scheduler && return 0
   log "starting Dapr scheduler $DAPR_VERSION on 127.0.0.1:$SCHEDULER_PORT"
-  mkdir -p "$RUN_DIR/scheduler"
+  # Its id is the one Sentry certifies its etcd peer name for; the data directory is per id.
+  local data="$RUN_DIR/scheduler/dapr-scheduler-server-0"
+  mkdir -p "$data"
   start_bg scheduler "$(dapr_bin_dir)/scheduler" --listen-address 127.0.0.1 --port "$SCHEDULER_PORT" \
     --healthz-listen-address 127.0.0.1 --healthz-port 25082 --metrics-listen-address 127.0.0.1 --metrics-port 25092 \
-    --id scheduler-0 --etcd-initial-cluster scheduler-0=http://127.0.0.1:25380 \
-    --etcd-data-dir "$RUN_DIR/scheduler" --etcd-client-port 25379 --log-as-json "${MTLS_ARGS[@]}"
+    --id dapr-scheduler-server-0 --etcd-initial-cluster dapr-scheduler-server-0=http://127.0.0.1:25380 \
+    --etcd-data-dir "$data" --etcd-client-port 25379 --log-as-json "${MTLS_ARGS[@]}"
   wait_for scheduler "$LOG_DIR/scheduler.log" 60 curl -fsS http://127.0.0.1:25082/healthz
 }
 
