@@ -13,7 +13,7 @@ import {
   seatStatuses,
   untilStatus,
 } from "../support/booking";
-import { adminToken, admittedShopper, api, closePools, eventually, internal, queueStatus, sql, userToken } from "../support/stack";
+import { adminToken, admittedShopper, api, closePools, eventually, internal, queueStatus, sql, userToken, withAdmissionPass, withQueue } from "../support/stack";
 
 afterEach(checkInvariants);
 afterAll(closePools);
@@ -47,13 +47,29 @@ describe("the booking saga", () => {
   it("insufficient balance: 402, FAILED(payment_declined), seats free again, queue token restored", async () => {
     const { concert, schedule, shopper } = await readyToBook(5_000);
     const held = await reserve(shopper, schedule.id, ["S-1-3"]);
+    // ReservationCreated spends the token that admitted the fan: its slot frees for the next one.
+    await eventually(async () => ((await queueStatus(concert.id, shopper)).status === "EXPIRED" ? true : undefined), 30_000, "the token spent by the hold");
     const paid = await pay(shopper, held.body.reservationId);
     expect(paid.status).toBe(402);
     expect(paid.headers.get("content-type")).toMatch(/problem\+json/);
     expect(await reservationOf(shopper, held.body.reservationId)).toMatchObject({ status: "FAILED", reason: "payment_declined" });
     expect((await seatStatuses(schedule.id))["S-1-3"]).toBe("AVAILABLE");
     expect(await balanceOf(shopper)).toBe(5_000);
-    expect((await queueStatus(concert.id, shopper)).status).toBe("ACTIVE");
+    // ReservationFailed gives it back, its time not run out: the fan holds again without queuing.
+    await eventually(async () => ((await queueStatus(concert.id, shopper)).status === "ACTIVE" ? true : undefined), 30_000, "the token restored by the failure");
+    expect((await reserve(shopper, schedule.id, ["S-1-3"])).status).toBe(201);
+  });
+
+  it("a completed booking spends its queue token for good; a late failure of another reservation does not revive it", async () => {
+    const { concert, schedule, shopper } = await readyToBook(50_000);
+    const held = await reserve(shopper, schedule.id, ["S-1-5"]);
+    expect((await pay(shopper, held.body.reservationId)).status).toBe(200);
+    await eventually(async () => ((await queueStatus(concert.id, shopper)).status === "EXPIRED" ? true : undefined), 30_000, "the token spent");
+    const restored = await internal("queue", "POST", "/internal/tokens/restore", {
+      body: { userId: shopper.userId, concertId: concert.id, queueToken: shopper.queueToken, reservationId: randomUUID() },
+    });
+    expect(restored.body.status).toBe("EXPIRED");
+    expect((await api("POST", "/api/reservations", { ...withQueue(shopper), body: { scheduleId: schedule.id, seatNumbers: ["S-1-6"] } })).status).toBe(403);
   });
 
   it("a double-submitted payment debits once, and a replayed wallet call changes nothing", async () => {
@@ -200,12 +216,20 @@ describe("saga races", () => {
   });
 
   it("one live hold per fan and schedule: a second is refused until the first is paid or cancelled", async () => {
-    const { schedule, shopper } = await readyToBook(20_000, 6);
+    const { concert, schedule, shopper: byToken } = await readyToBook(20_000, 6);
+    // With an admission pass the gateway lets the fan through by itself: the seat service refuses.
+    const shopper = await withAdmissionPass(concert.id, byToken);
     const first = await reserve(shopper, schedule.id, ["S-1-1", "S-1-2"]);
     expect(first.status).toBe(201);
     const hoard = await reserve(shopper, schedule.id, ["S-1-3", "S-1-4"]);
     expect(hoard.status).toBe(409);
     expect(hoard.body).toMatchObject({ heldReservationId: first.body.reservationId });
+    // With the token itself the queue answers: the booking spent it, so the gate refuses, naming it.
+    const spent = await eventually(async () => {
+      const r = await reserve(byToken, schedule.id, ["S-1-3", "S-1-4"]);
+      return r.status === 403 && r.body.heldReservationId ? r : undefined;
+    }, 30_000, "the token spent by the first hold");
+    expect(spent.body).toMatchObject({ heldReservationId: first.body.reservationId });
     expect(await seatStatuses(schedule.id)).toMatchObject({ "S-1-3": "AVAILABLE", "S-1-4": "AVAILABLE" });
     await api("DELETE", `/api/reservations/${first.body.reservationId}`, { token: shopper.token });
     expect((await reserve(shopper, schedule.id, ["S-1-3"])).status).toBe(201);

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { balanceOf, charge, checkInvariants, pay, readyToBook, reservationOf, reserve, seatStatuses, untilStatus } from "../support/booking";
-import { admittedShopper, api, closePools, createConcertWithSchedule, eventually, seatMap, type Shopper, sql, startGatewayReplica } from "../support/stack";
+import { admittedShopper, api, closePools, createConcertWithSchedule, eventually, seatMap, type Shopper, sql, startGatewayReplica, withAdmissionPass } from "../support/stack";
 
 afterEach(checkInvariants);
 afterAll(closePools);
@@ -274,7 +274,10 @@ describe("money paths and what follows a failure or a cancellation", () => {
   });
 
   it("an Idempotency-Key reused with another body is 422 for a top-up and a reservation, and changes nothing", async () => {
-    const { schedule, shopper } = await readyToBook(0);
+    const ready = await readyToBook(0);
+    const { schedule } = ready;
+    // A pass: the first hold spends the token, and the second request must reach the reservation service.
+    const shopper = await withAdmissionPass(ready.concert.id, ready.shopper);
     const key = randomUUID();
     expect((await charge(shopper, 1_000, key)).status).toBe(201);
     const other = await api("POST", "/api/me/wallet/charges", { token: shopper.token, body: { amount: 2_000 }, headers: { "idempotency-key": key } });

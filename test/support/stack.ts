@@ -97,6 +97,16 @@ export async function admittedShopper(concertId: string): Promise<Shopper> {
   return s;
 }
 
+/**
+ * The shopper with an admission pass instead of the token id: the gateway then lets them through
+ * by itself for 30 s (docs/waiting-room.md), as the queue's answer stood when the pass was made.
+ */
+export async function withAdmissionPass(concertId: string, s: Shopper): Promise<Shopper> {
+  const pass = (await queueStatus(concertId, s)).pass as string | undefined;
+  if (!pass) throw new Error(`no admission pass for ${s.userId}: the token is not ACTIVE`);
+  return { ...s, queueToken: pass };
+}
+
 export const withQueue = (s: Shopper) => ({ token: s.token, headers: { "x-queue-token": s.queueToken } });
 
 /** The seat map, once the seat service has built it, read by an admitted user. */

@@ -130,7 +130,7 @@ export const openApiDocument = {
         summary: "My place in line (polling keeps a waiting token alive)",
         ...user,
         parameters: [{ name: "concertId", in: "query", required: true, schema: { type: "string", format: "uuid" } }],
-        responses: { 200: json("status, position, etaSeconds, activeUntil; once ACTIVE a pass and passExpiresAt"), 404: problem },
+        responses: { 200: json("status, position, etaSeconds, activeUntil; once ACTIVE a pass and passExpiresAt; heldReservationId while a pending reservation holds seats through it"), 404: problem },
       },
     },
     "/api/reservations": {

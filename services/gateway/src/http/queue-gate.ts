@@ -65,8 +65,15 @@ export function queueGate(catalog: CatalogFacts, queue: Upstream, passSecret?: s
     const token = validate(uuidParam, header, "X-Queue-Token header");
     const res = await queue.call({ method: "GET", path: `/tokens/${token}`, principal });
     if (res.status === 404) throw problems.forbidden("This queue token is not yours or does not exist.", { concertId });
-    const t = res.body as { status: string; concertId: string; position: number | null; etaSeconds: number | null };
+    const t = res.body as { status: string; concertId: string; position: number | null; etaSeconds: number | null; heldReservationId?: string | null };
     if (t.concertId !== concertId) throw problems.forbidden("This queue token is for another concert.", { concertId });
+    if (t.heldReservationId) {
+      // Spent by a booking still awaiting payment: it comes back if that booking fails.
+      throw problems.forbidden("You hold seats through this queue token: pay for them, or cancel that reservation to get the token back.", {
+        queueStatus: t.status,
+        heldReservationId: t.heldReservationId,
+      });
+    }
     if (t.status !== "ACTIVE") {
       throw problems.forbidden(
         t.status === "WAITING" ? "You are still in the queue." : "Your queue token has expired; join again.",

@@ -9,6 +9,8 @@ export interface TokenRecord {
   issuedAt: number;
   activatedAt?: number;
   expiresAt?: number;
+  /** The pending reservation that spent this token (it comes back if that one fails). */
+  spentBy?: string;
 }
 
 export interface TokenView {
@@ -20,6 +22,8 @@ export interface TokenView {
   /** Rough wait until admission, while WAITING. */
   etaSeconds: number | null;
   activeUntil: string | null;
+  /** While EXPIRED because a pending reservation holds seats through it: that reservation. */
+  heldReservationId: string | null;
 }
 
 /** An ACTIVE token past its expiry is EXPIRED, whether or not admission has swept it yet. */
@@ -43,5 +47,6 @@ export function viewOf(t: TokenRecord, now: number, position: number | null, adm
     position: waiting ? position : null,
     etaSeconds: waiting ? etaSeconds(position, admissionPerSecond) : null,
     activeUntil: status === "ACTIVE" && t.expiresAt ? new Date(t.expiresAt).toISOString() : null,
+    heldReservationId: status === "EXPIRED" ? (t.spentBy ?? null) : null,
   };
 }

@@ -7,7 +7,7 @@ import { viewOf } from "../domain/token";
 import type { RedisQueue } from "../infra/redis-queue";
 
 const userOf = (ctx: Context) => validate(uuidParam, ctx.get(PRINCIPAL_HEADERS.userId), "user");
-const settleRequest = z.strictObject({ userId: z.uuid(), concertId: z.uuid(), queueToken: z.uuid().optional() });
+const settleRequest = z.strictObject({ userId: z.uuid(), concertId: z.uuid(), queueToken: z.uuid().optional(), reservationId: z.uuid().optional() });
 
 /** The queue's internal API. Users reach only their own tokens. */
 export function queueRoutes(queue: RedisQueue, config: QueueConfig): Router {
@@ -47,17 +47,15 @@ export function queueRoutes(queue: RedisQueue, config: QueueConfig): Router {
     ctx.body = await render(validate(uuidParam, ctx.params.token, "path"), userOf(ctx));
   });
 
-  // What the booking saga's events do to a token (ReservationCompleted / ReservationFailed), by
+  // What the booking saga's events do to a token (ReservationCreated / Completed / Failed), by
   // hand: for operators and tests. No app may invoke /internal routes in the cluster (the chart's
   // accessControl lists none).
-  router.post("/internal/tokens/expire", async (ctx) => {
-    const { userId, concertId, queueToken } = validate(settleRequest, ctx.request.body);
-    ctx.body = { status: await queue.expire(userId, concertId, Date.now(), queueToken) };
-  });
-  router.post("/internal/tokens/restore", async (ctx) => {
-    const { userId, concertId, queueToken } = validate(settleRequest, ctx.request.body);
-    ctx.body = { status: await queue.restore(userId, concertId, Date.now(), queueToken) };
-  });
+  for (const mode of ["spend", "expire", "restore"] as const) {
+    router.post(`/internal/tokens/${mode}`, async (ctx) => {
+      const { userId, concertId, queueToken, reservationId } = validate(settleRequest, ctx.request.body);
+      ctx.body = { status: await queue[mode](userId, concertId, Date.now(), queueToken, reservationId) };
+    });
+  }
 
   return router;
 }

@@ -85,7 +85,13 @@ if waiting == 0 and redis.call('ZCARD', KEYS[2]) == 0 then redis.call('SREM', KE
 return {admitted, #expired, #idle, waiting}
 `;
 
-// KEYS: user, active   ARGV: now, mode ('expire' | 'restore'), token ('' = the user's current), userId, concertId
+// KEYS: user, active   ARGV: now, mode ('spend' | 'expire' | 'restore'), token ('' = the user's
+// current), userId, concertId, reservationId ('' = none)
+// spend: a reservation now holds seats through the token: it leaves ACTIVE and its slot frees,
+//   unless that reservation already ended (its events may arrive out of order).
+// expire: the reservation completed: the token is spent for good.
+// restore: the reservation that spent it failed and the token's time has not run out: ACTIVE
+//   again, back in its slot.
 const SETTLE = `
 local t = ARGV[3]
 if t == '' then t = redis.call('GET', KEYS[1]) end
@@ -93,17 +99,28 @@ if not t then return nil end
 local key = 'queue:token:' .. t
 local owner = redis.call('HMGET', key, 'userId', 'concertId')
 if owner[1] ~= ARGV[4] or owner[2] ~= ARGV[5] then return nil end
-local h = redis.call('HMGET', key, 'status', 'expiresAt', 'completed')
+local h = redis.call('HMGET', key, 'status', 'expiresAt', 'completed', 'spentBy', 'endedBy')
 local now = tonumber(ARGV[1])
-if ARGV[2] == 'expire' then
+local r = ARGV[6]
+if ARGV[2] == 'spend' then
+  if h[1] == 'ACTIVE' and h[3] ~= '1' and h[5] ~= r then
+    redis.call('HSET', key, 'status', 'EXPIRED', 'spentBy', r)
+    redis.call('ZREM', KEYS[2], t)
+  end
+elseif ARGV[2] == 'expire' then
   redis.call('HSET', key, 'completed', '1')
+  if r ~= '' then redis.call('HSET', key, 'endedBy', r) end
   if h[1] == 'ACTIVE' then
     redis.call('HSET', key, 'status', 'EXPIRED')
     redis.call('ZREM', KEYS[2], t)
   end
-elseif h[1] ~= 'WAITING' and h[3] ~= '1' and h[2] and tonumber(h[2]) > now then
-  redis.call('HSET', key, 'status', 'ACTIVE')
-  redis.call('ZADD', KEYS[2], h[2], t)
+else
+  if r ~= '' then redis.call('HSET', key, 'endedBy', r) end
+  if h[1] == 'EXPIRED' and h[3] ~= '1' and r ~= '' and h[4] == r and h[2] and tonumber(h[2]) > now then
+    redis.call('HSET', key, 'status', 'ACTIVE')
+    redis.call('HDEL', key, 'spentBy')
+    redis.call('ZADD', KEYS[2], h[2], t)
+  end
 end
 return redis.call('HGET', key, 'status')
 `;
@@ -164,6 +181,7 @@ export class RedisQueue {
       issuedAt: Number(h.issuedAt),
       ...(h.activatedAt ? { activatedAt: Number(h.activatedAt) } : {}),
       ...(h.expiresAt ? { expiresAt: Number(h.expiresAt) } : {}),
+      ...(h.spentBy && h.completed !== "1" ? { spentBy: h.spentBy } : {}),
     };
   }
 
@@ -201,22 +219,27 @@ export class RedisQueue {
     return { admitted: admitted!, expired: expired!, dropped: dropped!, waiting: waiting! };
   }
 
-  /** Reservation completed: the user's ACTIVE token expires and its slot frees. */
-  async expire(userId: string, concertId: string, now: number, token?: string): Promise<TokenStatus | null> {
-    return this.settle("expire", userId, concertId, now, token);
+  /** Reservation created: the token that admitted it leaves ACTIVE and its slot frees. */
+  async spend(userId: string, concertId: string, now: number, token?: string, reservationId?: string): Promise<TokenStatus | null> {
+    return this.settle("spend", userId, concertId, now, token, reservationId);
   }
 
-  /** Reservation failed: the token is ACTIVE again, unless its time ran out or a booking used it. */
-  async restore(userId: string, concertId: string, now: number, token?: string): Promise<TokenStatus | null> {
-    return this.settle("restore", userId, concertId, now, token);
+  /** Reservation completed: the token is spent for good. */
+  async expire(userId: string, concertId: string, now: number, token?: string, reservationId?: string): Promise<TokenStatus | null> {
+    return this.settle("expire", userId, concertId, now, token, reservationId);
+  }
+
+  /** Reservation failed: the token it spent is ACTIVE again, unless the token's time ran out. */
+  async restore(userId: string, concertId: string, now: number, token?: string, reservationId?: string): Promise<TokenStatus | null> {
+    return this.settle("restore", userId, concertId, now, token, reservationId);
   }
 
   /**
    * Settles `token` — the one the booking came through — or, for events that do not name one,
    * the user's current token. A late event about an older token never touches a newer one.
    */
-  private async settle(mode: "expire" | "restore", userId: string, concertId: string, now: number, token = ""): Promise<TokenStatus | null> {
+  private async settle(mode: "spend" | "expire" | "restore", userId: string, concertId: string, now: number, token = "", reservationId = ""): Promise<TokenStatus | null> {
     const keys = [k.user(concertId, userId), k.active(concertId)];
-    return (await this.redis.eval(SETTLE, 2, ...keys, now, mode, token, userId, concertId)) as TokenStatus | null;
+    return (await this.redis.eval(SETTLE, 2, ...keys, now, mode, token, userId, concertId, reservationId)) as TokenStatus | null;
   }
 }
