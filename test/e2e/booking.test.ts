@@ -95,17 +95,20 @@ describe("the booking saga", () => {
     expect(await sql("wallet", "SELECT id FROM ledger WHERE kind = 'PAYMENT' AND reference = ?", [id])).toHaveLength(1);
   });
 
-  it("a retried reservation request with its Idempotency-Key holds the seats once", async () => {
-    const { schedule, shopper } = await readyToBook(0, 3);
+  it("a retried reservation request with its Idempotency-Key holds the seats once, also after its reservation spent the queue token", async () => {
+    const { concert, schedule, shopper } = await readyToBook(0, 3);
     const key = newKey();
-    const send = () =>
+    const send = (idempotencyKey = key) =>
       api("POST", "/api/reservations", {
         token: shopper.token,
         body: { scheduleId: schedule.id, seatNumbers: ["S-1-1"] },
-        headers: { "x-queue-token": shopper.queueToken, "idempotency-key": key },
+        headers: { "x-queue-token": shopper.queueToken, "idempotency-key": idempotencyKey },
       });
     const first = await send();
     expect(first.status).toBe(201);
+    await eventually(async () => ((await queueStatus(concert.id, shopper)).status === "EXPIRED" ? true : undefined), 30_000, "the token spent by the hold");
+    // Another request is refused at the gate, naming the reservation; the retry gets its answer again.
+    expect((await send(newKey())).body).toMatchObject({ status: 403, heldReservationId: first.body.reservationId });
     const retry = await send();
     expect(retry.status).toBe(201);
     expect(retry.headers.get("idempotency-replayed")).toBe("true");

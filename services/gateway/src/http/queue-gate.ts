@@ -1,5 +1,5 @@
 import { uuidParam } from "@concert/contracts";
-import { problems, type Upstream, validate, verifyAdmissionPass } from "@concert/platform";
+import { idOfIdempotencyKey, problems, type Upstream, validate, verifyAdmissionPass } from "@concert/platform";
 import type { Context } from "koa";
 import { principalOf } from "./auth";
 
@@ -48,8 +48,12 @@ export const QUEUE_TOKEN_HEADER = "x-queue-token";
  * with the token's status and position.
  */
 export function queueGate(catalog: CatalogFacts, queue: Upstream, passSecret?: string) {
-  /** Resolves to the id of the ACTIVE token that lets the caller through. */
-  return async (ctx: Context, scheduleId: string): Promise<string> => {
+  /**
+   * Resolves to the id of the ACTIVE token that lets the caller through. `reservationKey`: the
+   * Idempotency-Key of a reservation request, so that a retry of the request whose reservation
+   * spent the token still reaches the reservation service and gets its first answer again.
+   */
+  return async (ctx: Context, scheduleId: string, reservationKey?: string): Promise<string> => {
     const principal = principalOf(ctx);
     const header = ctx.get(QUEUE_TOKEN_HEADER);
     const concertId = await catalog.scheduleConcert(scheduleId);
@@ -67,14 +71,15 @@ export function queueGate(catalog: CatalogFacts, queue: Upstream, passSecret?: s
     if (res.status === 404) throw problems.forbidden("This queue token is not yours or does not exist.", { concertId });
     const t = res.body as { status: string; concertId: string; position: number | null; etaSeconds: number | null; heldReservationId?: string | null };
     if (t.concertId !== concertId) throw problems.forbidden("This queue token is for another concert.", { concertId });
-    if (t.heldReservationId) {
+    const retry = reservationKey && t.heldReservationId === idOfIdempotencyKey(principal.userId, "reservation", reservationKey);
+    if (t.heldReservationId && !retry) {
       // Spent by a booking still awaiting payment: it comes back if that booking fails.
       throw problems.forbidden("You hold seats through this queue token: pay for them, or cancel that reservation to get the token back.", {
         queueStatus: t.status,
         heldReservationId: t.heldReservationId,
       });
     }
-    if (t.status !== "ACTIVE") {
+    if (t.status !== "ACTIVE" && !retry) {
       throw problems.forbidden(
         t.status === "WAITING" ? "You are still in the queue." : "Your queue token has expired; join again.",
         { queueStatus: t.status, position: t.position, etaSeconds: t.etaSeconds },

@@ -119,7 +119,7 @@ export function publicRoutes(up: Upstreams, options: GatewayOptions): Router {
   });
   router.post("/reservations", auth, limit.reservations, async (ctx) => {
     const body = validate(createReservationRequest, ctx.request.body);
-    const queueToken = await gate(ctx, body.scheduleId);
+    const queueToken = await gate(ctx, body.scheduleId, ctx.get("idempotency-key") || undefined);
     const headers = { ...idempotencyKey(ctx), [QUEUE_TOKEN_ID_HEADER]: queueToken };
     reply(ctx, await up.reservation.call({ method: "POST", path: "/reservations", body, headers, principal: principalOf(ctx) }));
   });
