@@ -37,7 +37,8 @@ const SUSTAIN_SECONDS = Number(process.env.BENCH_SUSTAIN_SECONDS ?? 60);
 
 const GATEWAY = `http://127.0.0.1:${serviceSpec("gateway").appPort}`;
 const seat = serviceSpec("seat");
-const gatewaySidecar = `http://127.0.0.1:${serviceSpec("gateway").daprHttpPort}`;
+/** The seat service's caller for holds (Dapr's access control lets only the reservation app hold seats). */
+const reservationSidecar = `http://127.0.0.1:${serviceSpec("reservation").daprHttpPort}`;
 
 interface Fan {
   userId: string;
@@ -90,7 +91,7 @@ async function baselines(scheduleId: string): Promise<PhaseResult[]> {
   const layers = [
     { layer: "app port", base: `http://127.0.0.1:${seat.appPort}`, headers: { "dapr-api-token": tokensOf("seat").appApiToken } },
     { layer: "1 sidecar", base: `http://127.0.0.1:${seat.daprHttpPort}/v1.0/invoke/seat/method`, headers: { "dapr-api-token": tokensOf("seat").daprApiToken } },
-    { layer: "2 sidecars", base: `${gatewaySidecar}/v1.0/invoke/seat/method`, headers: { "dapr-api-token": tokensOf("gateway").daprApiToken } },
+    { layer: "2 sidecars", base: `${reservationSidecar}/v1.0/invoke/seat/method`, headers: { "dapr-api-token": tokensOf("reservation").daprApiToken } },
   ];
   const results: PhaseResult[] = [];
   for (const l of layers) {
