@@ -167,7 +167,11 @@ export function serve(
 ): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(config.PORT, config.HOST);
-    server.keepAliveTimeout = 65_000;
+    // The sidecar's client keeps an idle connection for 90 s (Go's default transport): the app
+    // must keep it longer, or it closes one just as daprd sends a POST on it, and that POST fails
+    // with "connection reset by peer" (seen in `make bench` after a quiet minute).
+    server.keepAliveTimeout = 95_000;
+    server.headersTimeout = 96_000;
     server.once("error", reject);
     server.once("listening", () => {
       log.info({ host: config.HOST, port: config.PORT }, "listening");
