@@ -5,7 +5,8 @@ import { type CpuProfile, profiled } from "./cpu";
 export interface Prepared {
   method: "GET" | "POST";
   url: string;
-  headers?: Record<string, string>;
+  /** Or a function, read when the request is sent (an admission pass refreshed meanwhile). */
+  headers?: Record<string, string> | (() => Record<string, string>);
   body?: unknown;
   /** Sees the answer (status and body) of this request. */
   onAnswer?: (status: number, body: string) => void;
@@ -53,7 +54,7 @@ export async function load(name: string, prepared: Prepared[], opts: { connectio
                     ...req,
                     method: p.method,
                     path: u.pathname + u.search,
-                    headers: { ...(p.body !== undefined ? { "content-type": "application/json" } : {}), ...p.headers },
+                    headers: { ...(p.body !== undefined ? { "content-type": "application/json" } : {}), ...(typeof p.headers === "function" ? p.headers() : p.headers) },
                     ...(p.body !== undefined ? { body: JSON.stringify(p.body) } : {}),
                   };
                 },

@@ -164,7 +164,9 @@ function seatMapReads(fans: Fan[], scheduleId: string): Promise<PhaseResult> {
 }
 
 /** One reservation of two adjacent seats per fan, rows 2 and up: nobody competes. */
-async function distinctHolds(fans: Fan[], scheduleId: string, created: Map<string, number>): Promise<{ phase: PhaseResult; created: Map<string, number> }> {
+async function distinctHolds(fans: Fan[], concertId: string, scheduleId: string, created: Map<string, number>): Promise<{ phase: PhaseResult; created: Map<string, number> }> {
+  // A phase longer than a pass's 30 s: the fans refresh their passes meanwhile, as a client does.
+  const refresher = setInterval(() => void refreshPasses(fans.slice(0, PAIRS), concertId), 15_000);
   const phase = await load(
     "reservations, distinct seats",
     fans.slice(0, PAIRS).map((f, i) => {
@@ -173,7 +175,7 @@ async function distinctHolds(fans: Fan[], scheduleId: string, created: Map<strin
       return {
         method: "POST",
         url: `${GATEWAY}/api/reservations`,
-        headers: { ...bearer(f), "idempotency-key": randomUUID() },
+        headers: ((key) => () => ({ ...bearer(f), "idempotency-key": key }))(randomUUID()),
         body: { scheduleId, seatNumbers: [`A-${row}-${n}`, `A-${row}-${n + 1}`] },
         onAnswer: (status, body) => {
           if (status !== 201) return;
@@ -183,7 +185,7 @@ async function distinctHolds(fans: Fan[], scheduleId: string, created: Map<strin
       };
     }),
     { connections: CONNECTIONS },
-  );
+  ).finally(() => clearInterval(refresher));
   return { phase, created };
 }
 
@@ -505,7 +507,7 @@ async function main() {
   const createdAt = new Map<string, number>();
   let holding = true;
   const createdWatch = createdLag(createdAt, () => !holding);
-  const distinct = await distinctHolds(fans, sale.scheduleId, createdAt).finally(() => (holding = false));
+  const distinct = await distinctHolds(fans, sale.concertId, sale.scheduleId, createdAt).finally(() => (holding = false));
   phases.push(distinct.phase);
   await refreshPasses(contendersOf(fans), sale.concertId);
   log("contended holds");
