@@ -17,6 +17,25 @@ const walletCallsFromSaga = async () => {
   return Number(/dapr_runtime_service_invocation_req_recv_total\{app_id="wallet",src_app_id="reservation"\} (\d+)/.exec(metrics)?.[1] ?? 0);
 };
 
+/**
+ * Pays, and does `meanwhile` while the saga's payment step is in flight: past the hold's
+ * re-check, its payment request waiting at the wallet, held still (SIGSTOP) until then.
+ * Resolves to the payment's answer, if there was one.
+ */
+async function payWhileTheWalletHoldsStill(shopper: Shopper, id: string, meanwhile: () => Promise<unknown>) {
+  const before = await walletCallsFromSaga();
+  freeze("wallet-app");
+  let paying: ReturnType<typeof pay>;
+  try {
+    paying = pay(shopper, id);
+    await eventually(async () => ((await walletCallsFromSaga()) > before ? true : undefined), 2_000, "the payment request at the wallet's sidecar");
+    await meanwhile();
+  } finally {
+    thaw("wallet-app");
+  }
+  return paying;
+}
+
 describe("money paths and what follows a failure or a cancellation", () => {
   it("a fan who signs up and logs in books, pays and cancels: refund, CANCELLED on my page, a notice, the ranking and a :cancelled delivery", async () => {
     const email = `fan-${randomUUID().slice(0, 8)}@example.com`;
@@ -119,17 +138,7 @@ describe("money paths and what follows a failure or a cancellation", () => {
     // Between the saga's payment and its confirmation of the seats: the wallet is held still
     // once the payment request has reached it (past the hold's re-check), and meanwhile the seat
     // service's clock says the hold is over, so the confirmation is refused.
-    const before = await walletCallsFromSaga();
-    freeze("wallet-app");
-    let paying: ReturnType<typeof pay>;
-    try {
-      paying = pay(shopper, id);
-      await eventually(async () => ((await walletCallsFromSaga()) > before ? true : undefined), 2_000, "the payment request at the wallet's sidecar");
-      await sql("seat", "UPDATE seats SET hold_expires_at = NOW(3) - INTERVAL 1 MINUTE WHERE reservation_id = ?", [id]);
-    } finally {
-      thaw("wallet-app");
-    }
-    await paying;
+    await payWhileTheWalletHoldsStill(shopper, id, () => sql("seat", "UPDATE seats SET hold_expires_at = NOW(3) - INTERVAL 1 MINUTE WHERE reservation_id = ?", [id]));
     const failed = await untilStatus(shopper, id, "FAILED");
     expect(failed).toMatchObject({ status: "FAILED", reason: "error" });
     // Charged, then refunded by the compensation: the balance is whole and the payment says so.
@@ -154,17 +163,7 @@ describe("money paths and what follows a failure or a cancellation", () => {
     const { schedule, shopper } = await readyToBook(20_000);
     const held = await reserve(shopper, schedule.id, ["S-1-4"]);
     const id = held.body.reservationId as string;
-    const before = await walletCallsFromSaga();
-    freeze("wallet-app");
-    let paying: ReturnType<typeof pay>;
-    try {
-      paying = pay(shopper, id);
-      await eventually(async () => ((await walletCallsFromSaga()) > before ? true : undefined), 2_000, "the payment request at the wallet's sidecar");
-      crash(proc);
-    } finally {
-      thaw("wallet-app");
-    }
-    await paying; // answered or not: the fan may have to ask again
+    await payWhileTheWalletHoldsStill(shopper, id, async () => crash(proc)); // answered or not: the fan may have to ask again
     const confirmed = await eventually(async () => {
       const r = await reservationOf(shopper, id);
       if (r.status === "PENDING_PAYMENT") await pay(shopper, id); // the payment request died with its process
