@@ -13,7 +13,7 @@ import {
   seatStatuses,
   untilStatus,
 } from "../support/booking";
-import { adminToken, admittedShopper, api, closePools, eventually, internal, queueStatus, sql, userToken, withAdmissionPass, withQueue } from "../support/stack";
+import { adminToken, admittedShopper, api, closePools, createConcertWithSchedule, eventually, internal, joinQueue, queueStatus, seatMap, sql, userToken, withAdmissionPass, withQueue } from "../support/stack";
 
 afterEach(checkInvariants);
 afterAll(closePools);
@@ -236,6 +236,42 @@ describe("saga races", () => {
     expect(await seatStatuses(schedule.id)).toMatchObject({ "S-1-3": "AVAILABLE", "S-1-4": "AVAILABLE" });
     await api("DELETE", `/api/reservations/${first.body.reservationId}`, { token: shopper.token });
     expect((await reserve(shopper, schedule.id, ["S-1-3"])).status).toBe(201);
+  });
+
+  it("seats per fan are capped by the schedule: what a fan holds or bought counts, seats let go do not", async () => {
+    const { concert, schedule } = await createConcertWithSchedule([{ name: "F", rows: 1, seatsPerRow: 6, price: 1_000 }], undefined, undefined, { maxSeatsPerFan: 3 });
+    expect(schedule.maxSeatsPerFan).toBe(3);
+    const fan = await admittedShopper(concert.id);
+    await seatMap(concert.id, schedule.id, fan);
+    await charge(fan, 10_000);
+    const first = await reserve(fan, schedule.id, ["F-1-1", "F-1-2"]);
+    expect(first.status).toBe(201);
+    expect((await pay(fan, first.body.reservationId)).status).toBe(200);
+    // The completed booking spent the token: the fan queues again, and may add one seat, not two.
+    const back = await joinQueue(concert.id, fan.userId);
+    await eventually(async () => ((await queueStatus(concert.id, back)).status === "ACTIVE" ? true : undefined), 30_000, "admission again");
+    const tooMany = await reserve(back, schedule.id, ["F-1-3", "F-1-4"]);
+    expect(tooMany.status).toBe(409);
+    expect(tooMany.body).toMatchObject({ maxSeatsPerFan: 3, seatsAlready: 2 });
+    expect(await seatStatuses(schedule.id)).toMatchObject({ "F-1-3": "AVAILABLE", "F-1-4": "AVAILABLE" });
+    const third = await reserve(back, schedule.id, ["F-1-3"]);
+    expect(third.status).toBe(201);
+    // Let go before paying: the seat no longer counts (and the token comes back with the failure).
+    expect((await api("DELETE", `/api/reservations/${third.body.reservationId}`, { token: back.token })).status).toBe(200);
+    await eventually(async () => ((await queueStatus(concert.id, back)).status === "ACTIVE" ? true : undefined), 30_000, "the token back");
+    expect((await reserve(back, schedule.id, ["F-1-4"])).status).toBe(201);
+  });
+
+  it("a schedule's seats per fan must be a positive whole number", async () => {
+    const token = await adminToken();
+    const concert = await api("POST", "/api/admin/concerts", { token, body: { title: "Cap", venue: "Hall" } });
+    for (const maxSeatsPerFan of [0, -1, 2.5, "4", 101]) {
+      const r = await api("POST", `/api/admin/concerts/${concert.body.id}/schedules`, {
+        token,
+        body: { startsAt: "2031-05-01T19:00:00+09:00", bookingOpensAt: new Date().toISOString(), sections: [{ name: "X", rows: 1, seatsPerRow: 1, price: 1 }], maxSeatsPerFan },
+      });
+      expect({ maxSeatsPerFan, status: r.status }).toEqual({ maxSeatsPerFan, status: 400 });
+    }
   });
 
   it("an admin reads anyone's reservation but cannot pay for it or cancel it", async () => {

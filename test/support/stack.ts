@@ -196,13 +196,15 @@ export async function createConcertWithSchedule(
   sections = layout,
   bookingOpensAt = new Date(Date.now() - 60_000).toISOString(),
   startsAt = "2031-05-01T19:00:00+09:00",
+  /** More of the schedule's settings (maxSeatsPerFan). */
+  settings: Record<string, unknown> = {},
 ) {
   const token = await adminToken();
   const concert = await api("POST", "/api/admin/concerts", { token, body: { title: `Test ${randomUUID().slice(0, 8)}`, venue: "Olympic Hall" } });
   if (concert.status !== 201) throw new Error(`concert: ${concert.status} ${JSON.stringify(concert.body)}`);
   const schedule = await api("POST", `/api/admin/concerts/${concert.body.id}/schedules`, {
     token,
-    body: { startsAt, bookingOpensAt, sections },
+    body: { startsAt, bookingOpensAt, sections, ...settings },
   });
   if (schedule.status !== 201) throw new Error(`schedule: ${schedule.status} ${JSON.stringify(schedule.body)}`);
   return { concert: concert.body, schedule: schedule.body, scheduleReply: schedule, token };

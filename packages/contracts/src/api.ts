@@ -11,10 +11,15 @@ export const createConcertRequest = z.strictObject({
 });
 export type CreateConcertRequest = z.infer<typeof createConcertRequest>;
 
+/** Seats one fan may hold and buy in a schedule, all reservations together, unless it says otherwise. */
+export const DEFAULT_MAX_SEATS_PER_FAN = 8;
+
 export const createScheduleRequest = z.strictObject({
   startsAt: instant,
   bookingOpensAt: instant,
   sections: seatLayout,
+  /** Fair use at a sale opening: the most seats one fan holds or buys in this schedule. */
+  maxSeatsPerFan: z.number().int().min(1).max(100).default(DEFAULT_MAX_SEATS_PER_FAN),
 });
 export type CreateScheduleRequest = z.infer<typeof createScheduleRequest>;
 

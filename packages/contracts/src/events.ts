@@ -15,6 +15,8 @@ export const ScheduleCreated = defineEvent(
     startsAt: instant,
     bookingOpensAt: instant,
     sections: z.array(seatSection).min(1),
+    /** Absent in schedules announced before it existed: no cap beyond one hold at a time. */
+    maxSeatsPerFan: z.number().int().min(1).optional(),
   }),
 );
 

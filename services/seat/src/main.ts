@@ -9,6 +9,7 @@ import { SeatHolds } from "./infra/holds";
 import { Seats1763700000200 } from "./infra/migrations/1763700000200-seats";
 import { UserHolds1763700000210 } from "./infra/migrations/1763700000210-user-holds";
 import { ScheduleStartsAt1763700000220 } from "./infra/migrations/1763700000220-schedule-starts-at";
+import { SeatsPerFan1763700000230 } from "./infra/migrations/1763700000230-seats-per-fan";
 import { SeatMaps } from "./infra/seat-maps";
 import { HoldSweeper } from "./infra/sweeper";
 
@@ -27,7 +28,7 @@ runMain(async () => {
     name: "seat",
     config,
     entities: [ScheduleInventory, Seat],
-    migrations: [Seats1763700000200, UserHolds1763700000210, ScheduleStartsAt1763700000220],
+    migrations: [Seats1763700000200, UserHolds1763700000210, ScheduleStartsAt1763700000220, SeatsPerFan1763700000230],
     routes: ({ ds, uow }) => {
       const { holds, maps } = seatsOf(ds, uow);
       return [seatRoutes(ds, holds, maps)];

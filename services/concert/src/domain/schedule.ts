@@ -5,6 +5,7 @@ export interface PlannedSchedule {
   startsAt: Date;
   bookingOpensAt: Date;
   totalSeats: number;
+  maxSeatsPerFan: number;
 }
 
 /** The rules a new schedule must satisfy; returns the field errors, or the planned schedule. */
@@ -14,5 +15,5 @@ export function planSchedule(input: CreateScheduleRequest, now: Date): PlannedSc
   const errors: FieldError[] = [];
   if (startsAt <= now) errors.push({ field: "startsAt", message: "must be in the future" });
   if (bookingOpensAt >= startsAt) errors.push({ field: "bookingOpensAt", message: "must be before startsAt" });
-  return errors.length ? errors : { startsAt, bookingOpensAt, totalSeats: totalSeats(input.sections) };
+  return errors.length ? errors : { startsAt, bookingOpensAt, totalSeats: totalSeats(input.sections), maxSeatsPerFan: input.maxSeatsPerFan };
 }

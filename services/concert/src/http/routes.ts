@@ -25,6 +25,7 @@ const toScheduleView = (s: Schedule) => ({
   startsAt: s.startsAt.toISOString(),
   bookingOpensAt: s.bookingOpensAt.toISOString(),
   totalSeats: s.totalSeats,
+  maxSeatsPerFan: s.maxSeatsPerFan,
   sections: s.sections,
   soldOut: s.soldOutAt !== null,
   soldOutAt: s.soldOutAt?.toISOString() ?? null,
@@ -90,6 +91,7 @@ export function catalogRoutes(ds: DataSource, uow: UnitOfWork): Router {
           startsAt: plan.startsAt.toISOString(),
           bookingOpensAt: plan.bookingOpensAt.toISOString(),
           sections: body.sections,
+          maxSeatsPerFan: plan.maxSeatsPerFan,
         },
         s.id,
       );

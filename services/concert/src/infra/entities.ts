@@ -38,6 +38,9 @@ export class Schedule {
   @Column({ name: "total_seats", type: "int" })
   totalSeats!: number;
 
+  @Column({ name: "max_seats_per_fan", type: "smallint", default: 8 })
+  maxSeatsPerFan!: number;
+
   @Column({ type: "json" })
   sections!: SeatSection[];
 

@@ -21,6 +21,7 @@ export function onScheduleCreated(uow: UnitOfWork) {
           concertId: e.concertId,
           startsAt: new Date(e.startsAt),
           totalSeats: seats.length,
+          maxSeatsPerFan: e.maxSeatsPerFan ?? null,
           bookingOpensAt: new Date(e.bookingOpensAt),
           soldOutAt: null,
         })
@@ -30,7 +31,7 @@ export function onScheduleCreated(uow: UnitOfWork) {
       for (let i = 0; i < seats.length; i += CHUNK) {
         await manager.insert(
           Seat,
-          seats.slice(i, i + CHUNK).map((s) => ({ scheduleId: e.scheduleId, ...s, reservationId: null, holdExpiresAt: null })),
+          seats.slice(i, i + CHUNK).map((s) => ({ scheduleId: e.scheduleId, ...s, reservationId: null, userId: null, holdExpiresAt: null })),
         );
       }
     });

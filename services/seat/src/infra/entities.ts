@@ -17,6 +17,10 @@ export class ScheduleInventory {
   @Column({ name: "total_seats", type: "int" })
   totalSeats!: number;
 
+  /** Null for schedules announced before the cap existed. */
+  @Column({ name: "max_seats_per_fan", type: "smallint", nullable: true })
+  maxSeatsPerFan!: number | null;
+
   @Column({ name: "booking_opens_at", type: "datetime", precision: 3 })
   bookingOpensAt!: Date;
 
@@ -59,6 +63,10 @@ export class Seat {
 
   @Column({ name: "reservation_id", type: "char", length: 36, nullable: true })
   reservationId!: string | null;
+
+  /** The fan who holds or bought it (counted against the schedule's seats per fan). */
+  @Column({ name: "user_id", type: "char", length: 36, nullable: true })
+  userId!: string | null;
 
   @Column({ name: "hold_expires_at", type: "datetime", precision: 3, nullable: true })
   holdExpiresAt!: Date | null;

@@ -82,12 +82,15 @@ export class SeatHolds {
         throw problems.conflict("Some of the seats are not available.", { unavailableSeats: decision.seatNumbers });
       }
       if (decision.kind === "hold") {
-        if (req.userId) await this.claimForUser(tx, req.scheduleId, req.userId, req.reservationId);
+        if (req.userId) {
+          await this.claimForUser(tx, req.scheduleId, req.userId, req.reservationId);
+          if (inventory.maxSeatsPerFan !== null) await this.withinSeatsPerFan(tx, req.scheduleId, req.userId, req.seatNumbers.length, inventory.maxSeatsPerFan);
+        }
         const expiresAt = new Date(now.getTime() + req.holdSeconds * 1000);
         await tx.manager.query(
-          `UPDATE seats SET status = 'HELD', reservation_id = ?, hold_expires_at = ?, version = version + 1
+          `UPDATE seats SET status = 'HELD', reservation_id = ?, user_id = ?, hold_expires_at = ?, version = version + 1
            WHERE schedule_id = ? AND seat_number IN (?)`,
-          [req.reservationId, expiresAt, req.scheduleId, req.seatNumbers],
+          [req.reservationId, req.userId ?? null, expiresAt, req.scheduleId, req.seatNumbers],
         );
         tx.publish(
           SeatsHeld,
@@ -159,7 +162,7 @@ export class SeatHolds {
       if (!rows.length) return [];
       const seatNumbers = rows.map((r) => r.seatNumber);
       await tx.manager.query(
-        `UPDATE seats SET status = 'AVAILABLE', reservation_id = NULL, hold_expires_at = NULL, version = version + 1
+        `UPDATE seats SET status = 'AVAILABLE', reservation_id = NULL, user_id = NULL, hold_expires_at = NULL, version = version + 1
          WHERE schedule_id = ? AND seat_number IN (?) AND reservation_id = ?`,
         [rows[0]!.scheduleId, seatNumbers, reservationId],
       );
@@ -180,6 +183,22 @@ export class SeatHolds {
       );
       return rows.map((r) => r.reservationId);
     });
+  }
+
+  /**
+   * Fair use: what the fan already holds or bought in the schedule, plus this hold, stays within
+   * the schedule's cap. Runs after the fan's claim (`claimForUser`), which serializes the fan's
+   * holds on the schedule, so two at once cannot both count the same room.
+   */
+  private async withinSeatsPerFan(tx: Transaction, scheduleId: string, userId: string, asked: number, max: number): Promise<void> {
+    const [{ n }] = await tx.manager.query(
+      "SELECT COUNT(*) AS n FROM seats WHERE schedule_id = ? AND user_id = ? AND status IN ('HELD', 'RESERVED')",
+      [scheduleId, userId],
+    );
+    const already = Number(n);
+    if (already + asked > max) {
+      throw problems.conflict(`At most ${max} seats per fan for this schedule: you hold or bought ${already}.`, { maxSeatsPerFan: max, seatsAlready: already });
+    }
   }
 
   /**
