@@ -151,6 +151,12 @@ export class Subscriptions {
       return DELIVERY.success;
     } catch (err) {
       if (err instanceof PoisonMessage) return this.park(topic, envelope, err.message, log);
+      if (unavailable(err)) {
+        // The app's own database is away or busy: not the event's fault, and nothing can be
+        // applied until it is back. Redelivered for as long as that lasts, never parked.
+        log.warn({ topic, eventId: event.id, err }, "event handling failed: the database is unavailable; asking for redelivery");
+        return DELIVERY.retry;
+      }
       const failed = (this.failures.get(event.id) ?? 0) + 1;
       if (failed >= (this.options.maxFailures ?? 5)) {
         this.failures.delete(event.id);
@@ -203,4 +209,33 @@ export class Subscriptions {
 
 function routeOf(topic: string): string {
   return `/events/${topic}`;
+}
+
+/** Error codes of a database that is away, restarting or busy (mysql2 and Node's sockets). */
+const UNAVAILABLE = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "PROTOCOL_CONNECTION_LOST",
+  "ER_CON_COUNT_ERROR",
+  "ER_SERVER_SHUTDOWN",
+  "ER_CONNECTION_KILLED",
+  "ER_LOCK_DEADLOCK",
+  "ER_LOCK_WAIT_TIMEOUT",
+]);
+
+/**
+ * Whether a handler failed because its infrastructure is unavailable rather than because of the
+ * event: the error, or the driver error or cause it wraps (TypeORM's QueryFailedError), carries
+ * one of those codes.
+ */
+export function unavailable(err: unknown): boolean {
+  let e = err as { code?: unknown; driverError?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; e && depth < 4; depth++) {
+    if (typeof e.code === "string" && UNAVAILABLE.has(e.code)) return true;
+    e = (e.driverError ?? e.cause) as typeof e;
+  }
+  return false;
 }

@@ -91,6 +91,24 @@ describe("Subscriptions", () => {
     expect(parked.at(-1)).toBe("can never apply");
   });
 
+  it("never parks an event because its database is away: redelivered for as long as the outage lasts", async () => {
+    const parked: string[] = [];
+    let down = true;
+    const applied: number[] = [];
+    const subs = new Subscriptions("pubsub", { consumer: "x", maxFailures: 3, deadLetters: async (l) => void parked.push(l.reason) }).on(Thing, async (e) => {
+      if (down) {
+        // As TypeORM reports it: a QueryFailedError wrapping the driver's socket error.
+        throw Object.assign(new Error("read ECONNRESET"), { driverError: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }) });
+      }
+      applied.push(e.data.n);
+    });
+    for (let i = 0; i < 10; i++) await expect(subs.deliver("thing-happened", envelope({ n: 7 }), log)).resolves.toBe(DELIVERY.retry);
+    expect(parked).toEqual([]);
+    down = false;
+    await expect(subs.deliver("thing-happened", envelope({ n: 7 }), log)).resolves.toBe(DELIVERY.success);
+    expect(applied).toEqual([7]);
+  });
+
   it("asks for redelivery when the dead letter cannot be parked", async () => {
     const subs = new Subscriptions("pubsub", { consumer: "x", deadLetters: async () => Promise.reject(new Error("broker down")) }).on(
       Thing,
