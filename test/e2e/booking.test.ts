@@ -256,6 +256,7 @@ describe("saga races", () => {
     expect(await seatStatuses(schedule.id)).toMatchObject({ "F-1-3": "AVAILABLE", "F-1-4": "AVAILABLE" });
     const third = await reserve(back, schedule.id, ["F-1-3"]);
     expect(third.status).toBe(201);
+    await eventually(async () => ((await queueStatus(concert.id, back)).heldReservationId === third.body.reservationId ? true : undefined), 30_000, "the token spent by the hold");
     // Let go before paying: the seat no longer counts (and the token comes back with the failure).
     expect((await api("DELETE", `/api/reservations/${third.body.reservationId}`, { token: back.token })).status).toBe(200);
     await eventually(async () => ((await queueStatus(concert.id, back)).status === "ACTIVE" ? true : undefined), 30_000, "the token back");
