@@ -248,6 +248,7 @@ describe("saga races", () => {
     expect(first.status).toBe(201);
     expect((await pay(fan, first.body.reservationId)).status).toBe(200);
     // The completed booking spent the token: the fan queues again, and may add one seat, not two.
+    await eventually(async () => ((await queueStatus(concert.id, fan)).status === "EXPIRED" ? true : undefined), 30_000, "the token spent by the booking");
     const back = await joinQueue(concert.id, fan.userId);
     await eventually(async () => ((await queueStatus(concert.id, back)).status === "ACTIVE" ? true : undefined), 30_000, "admission again");
     const tooMany = await reserve(back, schedule.id, ["F-1-3", "F-1-4"]);
