@@ -205,8 +205,13 @@ export const stopSidecar = (name: string, signal: NodeJS.Signals = "SIGTERM") =>
 export const stopApp = (name: string, signal: NodeJS.Signals = "SIGTERM") => stopProcess(`${name}-app`, signal);
 
 export async function startAll(names = SERVICES.map((s) => s.name)): Promise<void> {
-  // Sidecars and apps of different services start independently: bring them up side by side.
-  await Promise.all(names.map((n) => startService(n)));
+  // The first sidecar alone: it creates the shared SQLite name-resolution file and its tables.
+  // Sidecars migrating a new file at once collide ("database is locked"), and the losers run
+  // without name resolution. Then the rest side by side: they start independently.
+  const withSidecar = names.filter((n) => serviceSpec(n).sidecar !== false);
+  const first = withSidecar[0];
+  if (first) await startService(first);
+  await Promise.all(names.filter((n) => n !== first).map((n) => startService(n)));
 }
 
 export async function stopAll(): Promise<void> {
