@@ -20,6 +20,7 @@ const SUPERVISOR = join(__dirname, "supervise.js");
 export function appEnv(s: ServiceSpec, extra: Record<string, string> = {}): Record<string, string> {
   const secrets = localSecrets();
   const tokens = tokensOf(s.name);
+  const db = dbAccountOf(s.name);
   return {
     PATH: process.env.PATH ?? "",
     NODE_ENV: "development",
@@ -30,7 +31,7 @@ export function appEnv(s: ServiceSpec, extra: Record<string, string> = {}): Reco
     DAPR_API_TOKEN: tokens.daprApiToken,
     APP_API_TOKEN: tokens.appApiToken,
     ...(s.database
-      ? { DB_PORT: String(INFRA.mariadbPort), DB_USER: dbAccountOf(s.name).user, DB_PASSWORD: dbAccountOf(s.name).password, DB_NAME: s.name }
+      ? { DB_PORT: String(INFRA.mariadbPort), DB_USER: db.user, DB_PASSWORD: db.password, DB_NAME: s.name }
       : {}),
     ...s.env?.(secrets),
     ...extra,

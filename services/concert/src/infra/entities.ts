@@ -1,4 +1,4 @@
-import type { SeatSection } from "@concert/contracts";
+import { DEFAULT_MAX_SEATS_PER_FAN, type SeatSection } from "@concert/contracts";
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from "typeorm";
 
 @Entity("concerts")
@@ -38,7 +38,7 @@ export class Schedule {
   @Column({ name: "total_seats", type: "int" })
   totalSeats!: number;
 
-  @Column({ name: "max_seats_per_fan", type: "smallint", default: 8 })
+  @Column({ name: "max_seats_per_fan", type: "smallint", default: DEFAULT_MAX_SEATS_PER_FAN })
   maxSeatsPerFan!: number;
 
   @Column({ type: "json" })

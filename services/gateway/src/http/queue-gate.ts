@@ -71,15 +71,16 @@ export function queueGate(catalog: CatalogFacts, queue: Upstream, passSecret?: s
     if (res.status === 404) throw problems.forbidden("This queue token is not yours or does not exist.", { concertId });
     const t = res.body as { status: string; concertId: string; position: number | null; etaSeconds: number | null; heldReservationId?: string | null };
     if (t.concertId !== concertId) throw problems.forbidden("This queue token is for another concert.", { concertId });
-    const retry = reservationKey && t.heldReservationId === idOfIdempotencyKey(principal.userId, "reservation", reservationKey);
-    if (t.heldReservationId && !retry) {
+    // The retry of the very request whose reservation spent the token: its first answer again.
+    if (reservationKey && t.heldReservationId === idOfIdempotencyKey(principal.userId, "reservation", reservationKey)) return token;
+    if (t.heldReservationId) {
       // Spent by a booking still awaiting payment: it comes back if that booking fails.
       throw problems.forbidden("You hold seats through this queue token: pay for them, or cancel that reservation to get the token back.", {
         queueStatus: t.status,
         heldReservationId: t.heldReservationId,
       });
     }
-    if (t.status !== "ACTIVE" && !retry) {
+    if (t.status !== "ACTIVE") {
       throw problems.forbidden(
         t.status === "WAITING" ? "You are still in the queue." : "Your queue token has expired; join again.",
         { queueStatus: t.status, position: t.position, etaSeconds: t.etaSeconds },
