@@ -19,6 +19,8 @@ ARG SERVICE
 ARG SERVICE_PATH=services/${SERVICE}
 RUN test -n "$SERVICE" || (echo "--build-arg SERVICE=<name> is required" && exit 1)
 RUN npx tsc -b packages/contracts packages/platform "$SERVICE_PATH"
+# A service with a browser app (services/web) builds it into its dist/public.
+RUN npm run --if-present build:app -w "$SERVICE_PATH"
 RUN npm prune --omit=dev --no-audit --no-fund --loglevel=error
 
 FROM ${NODE_IMAGE}

@@ -14,8 +14,9 @@ if [[ ! -f $stamp || "$(cat "$stamp")" != "$want" ]]; then
   npm install --no-audit --no-fund --loglevel=error
   echo "$want" >"$stamp"
 fi
-log "type-checking and building (tsc -b)"
+log "type-checking and building (tsc -b, and the web app with vite)"
 npx tsc -b
+npm run --silent build:app -w @concert/web >/dev/null
 "$ROOT/scripts/install-infra.sh"
 "$ROOT/scripts/install-k8s-tools.sh"
 "$ROOT/scripts/install-k8s.sh"

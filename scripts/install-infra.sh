@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the local stack's parts, each from its registry, cached by version outside the
-# work tree: MariaDB and Redis (Debian packages), Kafka and Zipkin (Maven Central), and the
+# work tree: MariaDB, Redis and Chromium (Debian packages), Kafka and Zipkin (Maven Central), and the
 # Dapr runtime (Go module proxy, scripts/install-dapr.sh). Idempotent and fast when warm.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -8,6 +8,8 @@ source "$(dirname "$0")/lib.sh"
 need_apt=()
 command -v mariadbd >/dev/null || [[ -x /usr/sbin/mariadbd ]] || need_apt+=(mariadb-server mariadb-client)
 command -v redis-server >/dev/null || need_apt+=(redis-server)
+# The browser tests' Chromium (driven by playwright-core), with Korean fonts for the web app.
+command -v chromium >/dev/null || need_apt+=(chromium fonts-noto-cjk)
 if ((${#need_apt[@]})); then
   log "installing ${need_apt[*]} from Debian packages"
   export DEBIAN_FRONTEND=noninteractive

@@ -24,7 +24,7 @@ APP_VERSION=0.1.0
 SUITE=bookworm
 MIRROR=http://deb.debian.org/debian
 BASE_PACKAGES=(ca-certificates)
-SERVICES=(gateway user queue concert seat reservation wallet ranking dataplatform notification mypage)
+SERVICES=(gateway user queue concert seat reservation wallet ranking dataplatform notification mypage web)
 DAPR_COMMANDS=(daprd placement scheduler operator sentry injector)
 GROUPS_ALL=(apps mariadb redis kafka zipkin dapr pause)
 LAYER_FORMAT=1                # bump to rebuild every layer (a change in how layers are made)
@@ -224,6 +224,7 @@ build_apps() {
   if [[ ${SKIP_TSC:-0} != 1 ]]; then
     log "npx tsc -b (incremental)"
     (cd "$ROOT" && npx tsc -b) || die "tsc -b failed"
+    (cd "$ROOT" && npm run --silent build:app -w @concert/web >/dev/null) || die "the web app's build failed"
   fi
   local base node mods pkgs; base=$(base_layer); node=$(node_layer); mods=$(modules_layer); pkgs=$(packages_layer)
   local cfg='{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","NODE_ENV=production","SERVICE_DIR=/app/service","HOST=0.0.0.0","PORT=3000"],"WorkingDir":"/app","User":"1000","ExposedPorts":{"3000/tcp":{}},"Cmd":["node","--enable-source-maps","service/dist/main.js"]}'

@@ -126,6 +126,9 @@ gateway:
   /reservations/**: [GET, POST, DELETE]
   /wallets/**: [GET, POST]
   /rankings/*: [GET]
+  /sales/*: [GET]
+  /queues/*: [GET]
+  /site/**: [GET]
 reservation:
   /holds/**: [GET, POST]
   /payments/**: [POST]

@@ -25,7 +25,7 @@ async function main(argv: string[]): Promise<void> {
       await startAll();
       const gw = serviceSpec("gateway");
       process.stdout.write(
-        `\nconcert-booking is running\n  gateway  http://127.0.0.1:${gw.appPort}/api/concerts\n  openapi  http://127.0.0.1:${gw.appPort}/api/openapi.json\n  zipkin   ${INFRA.zipkinUrl}/zipkin/\n  data platform (mock) ${MOCK_DATAPLATFORM_URL}/admin/received\n  logs     .run/logs/\n  services ${SERVICES.map((s) => s.name).join(", ")}\nCtrl-C stops the services (make infra-down stops the stack).\n`,
+        `\nconcert-booking is running\n  web app  http://127.0.0.1:${gw.appPort}/   (operator: admin@concert.local, password in .run/secrets.json)\n  gateway  http://127.0.0.1:${gw.appPort}/api/concerts\n  openapi  http://127.0.0.1:${gw.appPort}/api/openapi.json\n  zipkin   ${INFRA.zipkinUrl}/zipkin/\n  data platform (mock) ${MOCK_DATAPLATFORM_URL}/admin/received\n  logs     .run/logs/\n  services ${SERVICES.map((s) => s.name).join(", ")}\nCtrl-C stops the services (make infra-down stops the stack).\n`,
       );
       await new Promise<void>((resolve) => {
         process.once("SIGINT", resolve);

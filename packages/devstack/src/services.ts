@@ -82,6 +82,7 @@ export const SERVICES: ServiceSpec[] = [
   }),
   spec("notification", 9),
   spec("mypage", 10),
+  spec("web", 11, { database: false }),
   spec("mock-dataplatform", 80, { appPort: 4080, database: false, sidecar: false, dir: "tools/mock-dataplatform" }),
   spec("gateway", 0, { appPort: 8080, database: false, env: (s) => ({ QUEUE_PASS_SECRET: s.queuePassSecret, REDIS_URL: INFRA.redisUrl }) }),
 ];

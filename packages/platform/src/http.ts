@@ -20,6 +20,8 @@ export interface AppOptions {
   config: ServiceConfig;
   log: Logger;
   routers?: Router[];
+  /** What answers a request no router matched (the gateway: the web app), instead of 404. */
+  fallback?: Koa.Middleware;
   subscriptions?: Subscriptions;
   /** Dependencies that must answer for the app to be ready (database, sidecar...). */
   readiness?: ReadinessCheck[];
@@ -152,6 +154,7 @@ export function createApp(options: AppOptions): Koa & { shuttingDown: boolean } 
   // The sidecar asks every app for its subscriptions; an app without any answers [].
   app.use((options.subscriptions ?? new Subscriptions(config.PUBSUB_NAME)).router(log).routes());
   for (const r of options.routers ?? []) app.use(r.routes()).use(r.allowedMethods());
+  if (options.fallback) app.use(options.fallback);
   return app;
 }
 

@@ -78,7 +78,7 @@ export class UpstreamUnavailable extends Error {
   override name = "UpstreamUnavailable";
 }
 
-const PASSED_HEADERS = ["location", "retry-after", "idempotency-replayed", "etag", "cache-control"];
+const PASSED_HEADERS = ["location", "retry-after", "idempotency-replayed", "etag", "cache-control", "content-encoding", "vary", "last-modified"];
 
 export interface UpstreamOptions {
   timeoutMs: number;

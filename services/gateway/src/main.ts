@@ -2,7 +2,15 @@ import { createApp, createLogger, runMain, serve, shutdownBreakers, sidecarHealt
 import Redis from "ioredis";
 import { loadGatewayConfig } from "./config";
 import { publicRoutes } from "./http/routes";
+import { siteRelay } from "./http/site";
 import { SigningKeys } from "./infra/signing-keys";
+
+async function connected(redis: Redis, withinMs: number, log: ReturnType<typeof createLogger>): Promise<void> {
+  if (redis.status === "ready") return;
+  const ready = new Promise<boolean>((resolve) => redis.once("ready", () => resolve(true)));
+  const late = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), withinMs).unref());
+  if (!(await Promise.race([ready, late]))) log.warn("redis (rate limits) not reachable at start; counting per replica until it is");
+}
 
 runMain(async () => {
   const config = loadGatewayConfig();
@@ -20,12 +28,16 @@ runMain(async () => {
     ranking: upstream("ranking"),
     notification: upstream("notification"),
     mypage: upstream("mypage"),
+    web: upstream("web"),
   };
   // Access tokens are verified with the user service's public keys; the gateway cannot sign any.
   const signingKeys = new SigningKeys(upstreams.user, config.JWT_ISSUER, log);
   // Fails fast while Redis is away (no offline queue): the limiters fall back to memory.
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
   redis?.on("error", (err) => log.warn({ err: String(err) }, "redis (rate limits) unreachable; counting per replica"));
+  // A replica that took traffic before its first connection would count its first requests
+  // alone and the rest in Redis, so neither count reaches the limit: wait for it a moment.
+  if (redis) await connected(redis, 10_000, log);
   const app = createApp({
     config,
     log,
@@ -41,6 +53,7 @@ runMain(async () => {
           reservationsPerMinute: config.RATE_LIMIT_RESERVATIONS_PER_MINUTE,
         },
       })],
+    fallback: siteRelay(upstreams.web),
     readiness: [
       { name: "sidecar", check: () => sidecarHealthy(config) },
       { name: "signing-keys", check: async () => signingKeys.loaded },

@@ -17,6 +17,7 @@ export interface Upstreams {
   ranking: Upstream;
   notification: Upstream;
   mypage: Upstream;
+  web: Upstream;
 }
 
 export interface GatewayOptions {
@@ -183,6 +184,16 @@ export function publicRoutes(up: Upstreams, options: GatewayOptions): Router {
   });
   router.post("/admin/concerts/:id/schedules", ...admin, async (ctx) => {
     reply(ctx, await up.concert.call({ method: "POST", path: `/concerts/${id(ctx)}/schedules`, body: ctx.request.body ?? {} }));
+  });
+  // The live sale console: the sales read model (built from events) and the concert's line.
+  router.get("/admin/schedules/:id/console", ...admin, async (ctx) => {
+    const res = await up.ranking.call({ method: "GET", path: `/sales/${id(ctx)}` });
+    if (res.status === 200) {
+      const sales = res.body as { concertId: string };
+      const line = await up.queue.call({ method: "GET", path: `/queues/${sales.concertId}` }).catch(() => undefined);
+      res.body = { ...sales, queue: line?.status === 200 ? line.body : null };
+    }
+    reply(ctx, res);
   });
 
   return router;

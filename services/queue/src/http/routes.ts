@@ -47,6 +47,12 @@ export function queueRoutes(queue: RedisQueue, config: QueueConfig): Router {
     ctx.body = await render(validate(uuidParam, ctx.params.token, "path"), userOf(ctx));
   });
 
+  // The operator console's view of a concert's line (the gateway lets only admins ask).
+  router.get("/queues/:concertId", async (ctx) => {
+    const concertId = validate(uuidParam, ctx.params.concertId, "path");
+    ctx.body = { concertId, ...(await queue.stats(concertId, Date.now())), admissionPerSecond: config.QUEUE_ADMISSION_PER_SECOND, activeCapacity: config.QUEUE_ACTIVE_CAPACITY };
+  });
+
   // What the booking saga's events do to a token (ReservationCreated / Completed / Failed), by
   // hand: for operators and tests. No app may invoke /internal routes in the cluster (the chart's
   // accessControl lists none).

@@ -16,6 +16,8 @@ const k = {
   active: (c: string) => `queue:${c}:active`,
   seen: (c: string) => `queue:${c}:seen`,
   admittedUntil: (c: string) => `queue:${c}:admitted-until`,
+  /** Admissions in one wall-clock minute (the operator console's admission rate). */
+  admittedIn: (c: string, minute: number) => `queue:${c}:admitted:${minute}`,
   concerts: "queue:concerts",
 };
 
@@ -43,7 +45,8 @@ redis.call('SADD', KEYS[5], ARGV[2])
 return ARGV[3]
 `;
 
-// KEYS: waiting, active, seen, admittedUntil, concerts   ARGV: now, capacity, ratePerSecond, ttlMs, idleCutoff, concertId
+// KEYS: waiting, active, seen, admittedUntil, concerts, admittedIn(this minute)
+// ARGV: now, capacity, ratePerSecond, ttlMs, idleCutoff, concertId
 // A concert whose line and active set are both empty leaves the set of concerts the admitter
 // visits (a join puts it back): the tick's cost follows the live queues, not every concert ever.
 // The admission rate is a token bucket kept in Redis (admittedUntil), so it holds for the
@@ -79,6 +82,8 @@ if n > 0 then
     admitted = admitted + 1
   end
   redis.call('SET', KEYS[4], granted + admitted * 1000 / rate)
+  redis.call('INCRBY', KEYS[6], admitted)
+  redis.call('EXPIRE', KEYS[6], 180)
 end
 local waiting = redis.call('ZCARD', KEYS[1])
 if waiting == 0 and redis.call('ZCARD', KEYS[2]) == 0 then redis.call('SREM', KEYS[5], ARGV[6]) end
@@ -130,6 +135,13 @@ export interface AdmissionResult {
   expired: number;
   dropped: number;
   waiting: number;
+}
+
+export interface QueueStats {
+  waiting: number;
+  active: number;
+  admittedThisMinute: number;
+  admittedLastMinute: number;
 }
 
 export class RedisQueue {
@@ -196,6 +208,24 @@ export class RedisQueue {
     return rank === null ? null : rank + 1;
   }
 
+  /** A concert's line as an operator sees it: who waits, who is in, admissions per minute. */
+  async stats(concertId: string, now: number): Promise<QueueStats> {
+    const minute = Math.floor(now / 60_000);
+    const [[, waiting], [, active], [, thisMinute], [, lastMinute]] = (await this.redis
+      .multi()
+      .zcard(k.waiting(concertId))
+      .zcard(k.active(concertId))
+      .get(k.admittedIn(concertId, minute))
+      .get(k.admittedIn(concertId, minute - 1))
+      .exec()) as Array<[Error | null, unknown]>;
+    return {
+      waiting: Number(waiting),
+      active: Number(active),
+      admittedThisMinute: Number(thisMinute ?? 0),
+      admittedLastMinute: Number(lastMinute ?? 0),
+    };
+  }
+
   async concertsWithQueues(): Promise<string[]> {
     return this.redis.smembers(k.concerts);
   }
@@ -203,12 +233,13 @@ export class RedisQueue {
   async admit(concertId: string, now: number, capacity: number, ratePerSecond: number, ttlMs: number, idleCutoff: number): Promise<AdmissionResult> {
     const [admitted, expired, dropped, waiting] = (await this.redis.eval(
       ADMIT,
-      5,
+      6,
       k.waiting(concertId),
       k.active(concertId),
       k.seen(concertId),
       k.admittedUntil(concertId),
       k.concerts,
+      k.admittedIn(concertId, Math.floor(now / 60_000)),
       now,
       capacity,
       ratePerSecond,

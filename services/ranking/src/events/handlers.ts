@@ -1,14 +1,48 @@
-import { ReservationCancelled, ReservationCompleted, ScheduleCreated, ScheduleSoldOut } from "@concert/contracts";
+import {
+  ReservationCancelled,
+  ReservationCompleted,
+  ReservationCreated,
+  ReservationFailed,
+  ScheduleCreated,
+  ScheduleSoldOut,
+  totalSeats,
+} from "@concert/contracts";
 import type { Subscriptions, UnitOfWork } from "@concert/platform";
 
-/** The rankings are built only from events, each applied once (inbox). */
+type SaleState = "HELD" | "CONFIRMED" | "RELEASED" | "CANCELLED";
+
+/**
+ * One reservation in the operator console's read model. Its events may come late or twice: a
+ * state only moves forward (HELD, CONFIRMED, then RELEASED or CANCELLED), whatever the order.
+ */
+const RECORD_SALE = `INSERT INTO sales (reservation_id, schedule_id, seats, amount, state, confirmed_at) VALUES (?, ?, ?, ?, ?, ?)
+  ON DUPLICATE KEY UPDATE
+    confirmed_at = COALESCE(confirmed_at, VALUES(confirmed_at)),
+    amount = IF(VALUES(state) = 'CONFIRMED', VALUES(amount), amount),
+    state = IF(FIELD(VALUES(state), 'HELD', 'CONFIRMED', 'RELEASED', 'CANCELLED') > FIELD(state, 'HELD', 'CONFIRMED', 'RELEASED', 'CANCELLED'), VALUES(state), state)`;
+
+interface Booking {
+  reservationId: string;
+  scheduleId: string;
+  seatNumbers: string[];
+}
+const sale = (b: Booking, amount: number, state: SaleState, confirmedAt: string | null) => [
+  b.reservationId,
+  b.scheduleId,
+  b.seatNumbers.length,
+  amount,
+  state,
+  confirmedAt ? new Date(confirmedAt) : null,
+];
+
+/** The rankings and the sales console are built only from events, each applied once (inbox). */
 export function subscribeRankings(subscriptions: Subscriptions, uow: UnitOfWork): void {
   subscriptions
     .on(ScheduleCreated, (e) =>
       uow.runOnce("ranking.schedule-created", e.id, async ({ manager }) => {
         await manager.query(
-          "INSERT IGNORE INTO schedules (schedule_id, concert_id, concert_title, booking_opens_at) VALUES (?, ?, ?, ?)",
-          [e.data.scheduleId, e.data.concertId, e.data.concertTitle, new Date(e.data.bookingOpensAt)],
+          "INSERT IGNORE INTO schedules (schedule_id, concert_id, concert_title, booking_opens_at, capacity) VALUES (?, ?, ?, ?, ?)",
+          [e.data.scheduleId, e.data.concertId, e.data.concertTitle, new Date(e.data.bookingOpensAt), totalSeats(e.data.sections)],
         );
       }),
     )
@@ -24,8 +58,19 @@ export function subscribeRankings(subscriptions: Subscriptions, uow: UnitOfWork)
         );
       }),
     )
+    .on(ReservationCreated, (e) =>
+      uow.runOnce("ranking.reservation-created", e.id, async ({ manager }) => {
+        await manager.query(RECORD_SALE, sale(e.data, e.data.amount, "HELD", null));
+      }),
+    )
+    .on(ReservationFailed, (e) =>
+      uow.runOnce("ranking.reservation-failed", e.id, async ({ manager }) => {
+        await manager.query(RECORD_SALE, sale(e.data, 0, "RELEASED", null));
+      }),
+    )
     .on(ReservationCompleted, (e) =>
       uow.runOnce("ranking.reservation-completed", e.id, async ({ manager }) => {
+        await manager.query(RECORD_SALE, sale(e.data, e.data.amount, "CONFIRMED", e.data.completedAt));
         await manager.query(
           `INSERT INTO popularity (concert_id, completed, seats_sold) VALUES (?, 1, ?)
            ON DUPLICATE KEY UPDATE completed = completed + 1, seats_sold = seats_sold + VALUES(seats_sold)`,
@@ -35,6 +80,7 @@ export function subscribeRankings(subscriptions: Subscriptions, uow: UnitOfWork)
     )
     .on(ReservationCancelled, (e) =>
       uow.runOnce("ranking.reservation-cancelled", e.id, async ({ manager }) => {
+        await manager.query(RECORD_SALE, sale(e.data, 0, "CANCELLED", null));
         await manager.query(
           `INSERT INTO popularity (concert_id, cancelled, seats_sold) VALUES (?, 1, ?)
            ON DUPLICATE KEY UPDATE cancelled = cancelled + 1, seats_sold = seats_sold + VALUES(seats_sold)`,
