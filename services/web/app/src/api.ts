@@ -76,7 +76,7 @@ export interface QueueView {
   heldReservationId: string | null;
   pass?: string;
 }
-export type SeatStatus = "AVAILABLE" | "HELD" | "SOLD";
+export type SeatStatus = "AVAILABLE" | "HELD" | "RESERVED";
 export interface Seat { seatNumber: string; section: string; row: number; number: number; price: number; status: SeatStatus }
 export interface SeatMap { total: number; available: number; seats: Seat[] }
 export interface Reservation {

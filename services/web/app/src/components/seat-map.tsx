@@ -63,7 +63,7 @@ export function SeatMapView({ seats, selected = new Set(), onToggle, lost = new 
         );
       })}
       <ul class="legend" aria-label={t("seats.legend")}>
-        {(["AVAILABLE", "PICKED", "MINE", "HELD", "SOLD"] as const).map((st) => (
+        {(["AVAILABLE", "PICKED", "MINE", "HELD", "RESERVED"] as const).map((st) => (
           <li key={st}>
             <span class={`seat ${st === "PICKED" ? "available picked" : st.toLowerCase()}`} aria-hidden="true" /> {t(`seats.status.${st}`)}
           </li>

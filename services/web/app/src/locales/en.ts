@@ -60,7 +60,7 @@ export const en = {
     picked: "{{count}} picked",
     hold: "Hold {{count}} seats",
     justTaken: "Just taken by someone else: {{seats}}. Please pick others.",
-    status: { AVAILABLE: "available", PICKED: "picked", MINE: "yours", HELD: "held", SOLD: "sold" },
+    status: { AVAILABLE: "available", PICKED: "picked", MINE: "yours", HELD: "held", RESERVED: "sold" },
   },
   wallet: { title: "Wallet", balance: "Balance:", amount: "Top-up amount", topUp: "Top up" },
   checkout: {

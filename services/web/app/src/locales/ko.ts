@@ -64,7 +64,7 @@ export const ko: Shape<typeof en> = {
     picked: "{{count}}석 선택",
     hold: "{{count}}석 선점하기",
     justTaken: "방금 다른 분이 선택한 좌석입니다: {{seats}}. 다른 좌석을 골라 주세요.",
-    status: { AVAILABLE: "선택 가능", PICKED: "선택함", MINE: "내 좌석", HELD: "선점됨", SOLD: "판매됨" },
+    status: { AVAILABLE: "선택 가능", PICKED: "선택함", MINE: "내 좌석", HELD: "선점됨", RESERVED: "판매됨" },
   },
   wallet: { title: "포인트", balance: "잔액:", amount: "충전 금액", topUp: "충전하기" },
   checkout: {

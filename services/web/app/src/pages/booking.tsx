@@ -115,6 +115,11 @@ function SeatPicker({ schedule, view, onGateRefused }: { schedule: Schedule; vie
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
   const key = useRef<string | null>(null);
+  // The fan's own live reservations in this schedule: their seats are drawn as "yours".
+  const mine = useLoad(async () => {
+    const { items } = await get<{ items: Array<{ scheduleId: string; status: string; seatNumbers: string[] }> }>("me/reservations");
+    return new Set(items.filter((r) => r.scheduleId === schedule.id && (r.status === "PENDING_PAYMENT" || r.status === "CONFIRMED")).flatMap((r) => r.seatNumbers));
+  }, [schedule.id]);
   const limit = Math.min(MAX_SEATS_PER_RESERVATION, schedule.maxSeatsPerFan ?? MAX_SEATS_PER_RESERVATION);
   const pass = view.pass ?? view.token;
 
@@ -191,7 +196,16 @@ function SeatPicker({ schedule, view, onGateRefused }: { schedule: Schedule; vie
           {t("seats.justTaken", { seats: [...lost].join(", ") })}
         </p>
       )}
-      {map ? <SeatMapView seats={map.seats} selected={picked} lost={lost} onToggle={toggle} /> : <Loading />}
+      {map ? (
+        <SeatMapView
+          seats={map.seats.map((s) => (s.status !== "AVAILABLE" && mine.data?.has(s.seatNumber) ? { ...s, status: "MINE" as const } : s))}
+          selected={picked}
+          lost={lost}
+          onToggle={toggle}
+        />
+      ) : (
+        <Loading />
+      )}
       <div class="sticky-bar">
         <span aria-live="polite">
           {t("seats.picked", { count: picked.size })} · <strong>{won(total)}</strong>
