@@ -257,7 +257,7 @@ function invocationAllowed(policies: AppPolicy[], caller: string, verb: string, 
 }
 
 describe("zero trust inside the cluster", () => {
-  const DAPR_APPS = ["concert", "dataplatform", "gateway", "mypage", "notification", "queue", "ranking", "reservation", "seat", "user", "wallet"];
+  const DAPR_APPS = ["concert", "dataplatform", "gateway", "mypage", "notification", "queue", "ranking", "reservation", "seat", "user", "wallet", "web"];
   const deployments = (objects: Obj[]) => objects.filter((o) => o.kind === "Deployment" && DAPR_APPS.includes(o.metadata.name));
   const envOf = (d: Obj) => d.spec.template.spec.containers[0].env as Array<{ name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }>;
 
@@ -276,15 +276,18 @@ describe("zero trust inside the cluster", () => {
     const yes = {
       gateway: ["GET /concerts", "POST /concerts", "POST /concerts/c1/schedules", "GET /schedules/s1/seats", "GET /availability", "POST /users", "GET /users/u1",
         "GET /users/u1/reservations", "POST /auth/login", "GET /.well-known/jwks.json", "POST /tokens", "GET /tokens/current", "POST /reservations",
-        "GET /reservations/r1", "POST /reservations/r1/payment", "DELETE /reservations/r1", "GET /wallets/u1", "POST /wallets/u1/charges", "GET /rankings/popular"],
+        "GET /reservations/r1", "POST /reservations/r1/payment", "DELETE /reservations/r1", "GET /wallets/u1", "POST /wallets/u1/charges", "GET /rankings/popular",
+        "GET /sales/s1", "GET /queues/c1", "GET /site", "GET /site/", "GET /site/assets/index-1.js", "GET /site/book/s1"],
       reservation: ["POST /holds", "GET /holds/r1", "POST /holds/r1/confirm", "POST /holds/r1/release", "POST /payments", "POST /payments/p1/void", "POST /payments/p1/refund"],
       ranking: ["GET /health/events"],
     };
     const no = {
-      gateway: ["POST /payments", "POST /payments/p1/refund", "POST /holds", "POST /holds/r1/release", "POST /internal/tokens/expire", "DELETE /concerts/c1", "GET /dapr/subscribe"],
+      gateway: ["POST /payments", "POST /payments/p1/refund", "POST /holds", "POST /holds/r1/release", "POST /internal/tokens/expire", "DELETE /concerts/c1", "GET /dapr/subscribe",
+        "POST /site/x", "GET /sales/s1/x", "GET /queues/c1/x"],
       reservation: ["GET /wallets/u1", "POST /reservations", "POST /internal/tokens/restore", "GET /users/u1"],
       ranking: ["GET /wallets/u1", "POST /payments", "GET /reservations/r1"],
       wallet: ["POST /holds", "GET /users/u1"],
+      web: ["GET /concerts", "GET /users/u1", "POST /tokens", "GET /sales/s1"],
     };
     for (const [caller, calls] of Object.entries(yes)) for (const call of calls) expect({ caller, call, allowed: allowed(caller, call) }).toEqual({ caller, call, allowed: true });
     for (const [caller, calls] of Object.entries(no)) for (const call of calls) expect({ caller, call, allowed: allowed(caller, call) }).toEqual({ caller, call, allowed: false });

@@ -239,5 +239,15 @@ export const openApiDocument = {
         },
       },
     },
+    "/api/admin/schedules/{id}/console": {
+      get: {
+        operationId: "getSaleConsole",
+        summary:
+          "The live sale console of a schedule (admin): sold, held and available seats, revenue, bookings per minute and sold-out time from the sales read model (built from events), with the concert's queue (waiting, admitted, admissions per minute)",
+        ...admin,
+        parameters: [idParam],
+        responses: { 200: json("The schedule's sale as the read model has it; queue is null when the queue cannot be asked"), 400: problem, 401: problem, 403: problem, 404: problem },
+      },
+    },
   }),
 };
