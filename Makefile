@@ -56,6 +56,9 @@ skaffold: ## Build skaffold from source (for the local-cluster profile: render a
 test-k8s: ## Run only the cluster tests (install, booking, upgrade, uninstall) on a fresh cluster
 	@scripts/bootstrap.sh && scripts/k8s.sh up && { npx jest --runInBand --selectProjects k8s; s=$$?; scripts/k8s.sh down; exit $$s; }
 
+screenshots: ## Retake docs/screenshots/*.png with the browser tests (needs the running stack: make infra-up services-up)
+	@npx tsc -b && npm run --silent build:app -w @concert/web >/dev/null && SCREENSHOTS=1 npx jest --runInBand --selectProjects integration --testPathPatterns test/e2e/web
+
 chaos: ## Fault suite on the running stack: SIGKILLs each app, sidecar, Kafka, MariaDB, Redis mid-booking; checks and prints a table
 	@npx tsc -b && CHAOS_FAULTS=all npx jest --runInBand --selectProjects chaos
 
@@ -71,4 +74,4 @@ token: ## Print a local admin access token for the gateway
 clean: ## Remove build output and local state (.run)
 	@scripts/infra.sh down; npx tsc -b --clean; rm -rf .run .tsbuild
 
-.PHONY: help run test test-unit build install infra-up infra-down infra-status services-up services-down k8s-up k8s-deploy k8s-down k8s-status skaffold test-k8s bench token clean
+.PHONY: help run test test-unit screenshots build install infra-up infra-down infra-status services-up services-down k8s-up k8s-deploy k8s-down k8s-status skaffold test-k8s bench token clean
