@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { eventually } from "../support/stack";
-import { api, kubectl, NAMESPACE, pods, run, serviceGet, tail, ZIPKIN } from "./support";
+import { api, GATEWAY, kubectl, NAMESPACE, pods, run, serviceGet, tail, ZIPKIN } from "./support";
 
 /**
  * The system on a real single-node Kubernetes built on this machine (scripts/k8s.sh, started by
@@ -10,7 +10,7 @@ import { api, kubectl, NAMESPACE, pods, run, serviceGet, tail, ZIPKIN } from "./
  * upgrade to the production values, and `helm uninstall` leaving nothing behind. The tests run
  * in order: each builds on the release the previous one left.
  */
-const DAPR_APPS = ["concert", "dataplatform", "gateway", "mypage", "notification", "queue", "ranking", "reservation", "seat", "user", "wallet"];
+const DAPR_APPS = ["concert", "dataplatform", "gateway", "mypage", "notification", "queue", "ranking", "reservation", "seat", "user", "wallet", "web"];
 const MINUTE = 60_000;
 
 function deploy(...args: string[]) {
@@ -96,6 +96,11 @@ describe("the system on a single-node Kubernetes", () => {
       }, 2 * MINUTE, `a ${kind} notice`);
     const delivered = async (key: string) =>
       eventually(async () => (serviceGet<{ keys: string[] }>("mock-dataplatform", 4080, "/admin/received").keys.includes(key) ? true : undefined), 2 * MINUTE, `${key} at the data platform`);
+    // The operator's sale console counts it (the sales read model in ranking, the queue's line).
+    await eventually(async () => {
+      const c = await api("GET", `/api/admin/schedules/${schedule.body.id}/console`, { token: adminToken });
+      return c.status === 200 && c.body.sold === 2 && c.body.revenue === 300_000 && c.body.queue !== null ? true : undefined;
+    }, 2 * MINUTE, "the sale console counting the booking");
     await myPage("CONFIRMED");
     await notice("confirmed");
     await delivered(`${id}:completed`);
@@ -110,6 +115,14 @@ describe("the system on a single-node Kubernetes", () => {
     const after = await api("GET", `/api/schedules/${schedule.body.id}/seats`, gate);
     expect(after.status === 200 ? after.body.available : 4).toBe(4);
   }, 10 * MINUTE);
+
+  it("serves the web app through the gateway's Service: the page, and its assets precompressed", async () => {
+    const page = await fetch(`${GATEWAY}/book/${randomUUID()}`);
+    expect([page.status, page.headers.get("content-type")]).toEqual([200, "text/html; charset=utf-8"]);
+    const script = (await page.text()).match(/\/assets\/[\w.-]+\.js/)?.[0];
+    const asset = await fetch(`${GATEWAY}${script}`, { headers: { "accept-encoding": "br" } });
+    expect([asset.status, asset.headers.get("content-encoding")]).toEqual([200, "br"]);
+  }, MINUTE);
 
   it("inside the cluster a pod reaches only what it is granted: Dapr's access control, each app's own tokens, no secrets", () => {
     // As a compromised gateway would: from inside its container, with its own tokens.
