@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { localSecrets } from "@concert/devstack";
+import { localSecrets, startService, stopService } from "@concert/devstack";
 import type { Browser } from "playwright-core";
 import { charge, payToConfirmed, reserve, seatStatuses } from "../support/booking";
 import { check, launch, openTab, screenshot, type Tab } from "../support/browser";
@@ -131,7 +131,7 @@ describe("the web app in a real browser", () => {
     await tab.context.close();
   });
 
-  it("a declined payment (in Korean) says so and releases the seats; a phone-width map needs no sideways page scroll", async () => {
+  it("a declined payment (in Korean, by keyboard) says so and releases the seats; a phone-width map needs no sideways page scroll", async () => {
     const time = budget(60_000);
     const { schedule } = await createConcertWithSchedule(sections);
     const tab = await openTab(browser, { locale: "ko-KR", width: 390 });
@@ -139,14 +139,62 @@ describe("the web app in a real browser", () => {
     await signUp(tab, `/book/${schedule.id}`);
     await seat(tab, "R-2-8").waitFor({ timeout: time.left() });
     expect(await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).toBe(true);
-    await seat(tab, "R-2-8").click();
-    await page.getByRole("button", { name: "1석 선점하기" }).click();
+    // By keyboard: the map is one Tab stop (its first seat, R-1-1); arrows move within it
+    // (down to row 2; End to the last seat, VIP-1-6; up to the nearest seat of the row above,
+    // R-2-7; right to R-2-8), Enter picks, Tab leaves.
+    await seat(tab, "R-1-1").focus();
+    await page.keyboard.press("ArrowDown");
+    expect(await page.evaluate("document.activeElement.dataset.seat")).toBe("R-2-1");
+    await page.keyboard.press("End");
+    expect(await page.evaluate("document.activeElement.dataset.seat")).toBe("VIP-1-6");
+    await page.keyboard.press("ArrowUp");
+    expect(await page.evaluate("document.activeElement.dataset.seat")).toBe("R-2-7");
+    await page.keyboard.press("ArrowRight");
+    expect(await page.evaluate("document.activeElement.dataset.seat")).toBe("R-2-8");
+    await page.keyboard.press("Enter");
+    expect(await seat(tab, "R-2-8").getAttribute("aria-pressed")).toBe("true");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate("document.activeElement.textContent")).toBe("1석 선점하기");
+    await page.keyboard.press("Enter");
     await page.getByRole("button", { name: /결제하기/ }).click();
     await page.getByTestId("outcome").filter({ hasText: "결제가 거절되었습니다" }).waitFor({ timeout: time.left() });
     await page.getByTestId("status").filter({ hasText: "실패" }).waitFor({ timeout: time.left() });
     await check(tab, "declined (ko)");
     await screenshot(tab, "declined-mobile-ko");
     await eventually(async () => ((await seatStatuses(schedule.id))["R-2-8"] === "AVAILABLE" ? true : undefined), time.left(), "the seat released");
+    await tab.context.close();
+  });
+
+  it("payment unavailable: the page says the seats stay held, and trying again later is one payment", async () => {
+    const time = budget(85_000);
+    const { schedule } = await createConcertWithSchedule(sections);
+    const tab = await openTab(browser, { locale: "en-US" });
+    const { page } = tab;
+    await signUp(tab, `/book/${schedule.id}`);
+    await seat(tab, "R-1-1").click();
+    await page.getByRole("button", { name: "Hold 1 seat" }).click();
+    await page.getByLabel("Top-up amount").selectOption("100000");
+    await page.getByRole("button", { name: "Top up" }).click();
+    await page.getByTestId("balance").filter({ hasText: "100,000 KRW" }).waitFor({ timeout: time.left() });
+
+    await stopService("wallet");
+    try {
+      await page.getByRole("button", { name: "Pay 99,000 KRW" }).click();
+      await page.getByTestId("outcome").filter({ hasText: "Your seats stay held; try again." }).waitFor({ timeout: time.left() });
+      expect(await page.getByTestId("status").textContent()).toBe("Awaiting payment");
+      expect((await seatStatuses(schedule.id))["R-1-1"]).toBe("HELD");
+      await check(tab, "payment unavailable");
+    } finally {
+      await startService("wallet");
+    }
+    // Again, with the same Idempotency-Key, until the wallet's breaker lets it through.
+    await eventually(async () => {
+      await page.getByRole("button", { name: "Try paying again" }).click();
+      const done = await page.getByTestId("status").filter({ hasText: "Confirmed" }).waitFor({ timeout: 3_000 }).then(() => true, () => undefined);
+      return done;
+    }, time.left(), "the payment once the wallet is back");
+    const token = JSON.stringify(await page.evaluate("localStorage.getItem('concert.session')")).replace(/"/g, "");
+    expect((await api("GET", "/api/me/wallet", { token })).body.balance).toBe(1_000);
     await tab.context.close();
   });
 

@@ -31,6 +31,10 @@ export async function openTab(browser: Browser, options: { locale?: "ko-KR" | "e
     viewport: { width: options.width ?? 1280, height: 900 },
     bypassCSP: true,
   });
+  // Layout shifts not caused by the user's input, summed over the tab's life (CLS).
+  await context.addInitScript(`window.__shift = 0;
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value; })
+      .observe({ type: "layout-shift", buffered: true });`);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (err) => errors.push(`uncaught: ${err.message}`));
@@ -43,14 +47,16 @@ export async function openTab(browser: Browser, options: { locale?: "ko-KR" | "e
   return { page, context, errors };
 }
 
-/** No console errors so far, and no accessibility violation on the page as it stands. */
+/** No console errors so far, no accessibility violation on the page as it stands, no layout jumps. */
 export async function check(tab: Tab, what: string): Promise<void> {
   await tab.page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
   const violations = (await tab.page.evaluate(`(async () => {
     const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
     return result.violations.map((v) => v.id + ": " + v.help + " " + v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(", "));
   })()`)) as string[];
-  expect({ page: what, violations, consoleErrors: tab.errors }).toEqual({ page: what, violations: [], consoleErrors: [] });
+  // Content that moves under the reader's eyes: below 0.1 is what Web Vitals call good.
+  const shift = (await tab.page.evaluate("window.__shift")) as number;
+  expect({ page: what, violations, consoleErrors: tab.errors, layoutShiftUnder01: shift < 0.1 ? true : shift }).toEqual({ page: what, violations: [], consoleErrors: [], layoutShiftUnder01: true });
 }
 
 /** Writes docs/screenshots/NAME.png when SCREENSHOTS=1 (`make screenshots`); otherwise nothing. */

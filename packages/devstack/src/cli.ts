@@ -3,6 +3,7 @@ import { signToken } from "./tokens";
 import { startAll, stopAll, stopService, startService } from "./processes";
 import { INFRA, MOCK_DATAPLATFORM_URL, SERVICES, serviceSpec } from "./services";
 import { randomUUID } from "node:crypto";
+import { seedDemoConcert } from "./demo";
 
 const USAGE = `usage: devstack <command>
   start [service...]   start services with their sidecars (all by default) and wait until ready
@@ -24,6 +25,10 @@ async function main(argv: string[]): Promise<void> {
     case "run": {
       await startAll();
       const gw = serviceSpec("gateway");
+      await seedDemoConcert(`http://127.0.0.1:${gw.appPort}`).then(
+        (title) => title && process.stdout.write(`\ndemo concert ready to book: ${title}\n`),
+        (err: Error) => process.stderr.write(`\nno demo concert: ${err.message}\n`),
+      );
       process.stdout.write(
         `\nconcert-booking is running\n  web app  http://127.0.0.1:${gw.appPort}/   (operator: admin@concert.local, password in .run/secrets.json)\n  gateway  http://127.0.0.1:${gw.appPort}/api/concerts\n  openapi  http://127.0.0.1:${gw.appPort}/api/openapi.json\n  zipkin   ${INFRA.zipkinUrl}/zipkin/\n  data platform (mock) ${MOCK_DATAPLATFORM_URL}/admin/received\n  logs     .run/logs/\n  services ${SERVICES.map((s) => s.name).join(", ")}\nCtrl-C stops the services (make infra-down stops the stack).\n`,
       );

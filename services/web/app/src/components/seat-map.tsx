@@ -1,3 +1,4 @@
+import { useState } from "preact/hooks";
 import type { Seat } from "../api";
 import { t, won } from "../i18n";
 
@@ -11,8 +12,41 @@ interface Props {
   lost?: ReadonlySet<string>;
 }
 
+/**
+ * Arrow keys move between seats that can be picked (left/right along the map, up/down to the
+ * nearest seat of the row above or below), Home/End to the first and last: the map is one stop
+ * of the Tab key, however big the venue.
+ */
+function moveFocus(e: KeyboardEvent) {
+  const from = e.target as HTMLElement;
+  if (!from.matches("button.seat") || !["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End"].includes(e.key)) return;
+  const map = e.currentTarget as HTMLElement;
+  const seats = [...map.querySelectorAll<HTMLButtonElement>("button.seat:not(:disabled)")];
+  let to: HTMLElement | undefined;
+  if (e.key === "ArrowLeft" || e.key === "ArrowRight") to = seats[seats.indexOf(from as HTMLButtonElement) + (e.key === "ArrowLeft" ? -1 : 1)];
+  else if (e.key === "Home") to = seats[0];
+  else if (e.key === "End") to = seats[seats.length - 1];
+  else {
+    const rows = [...map.querySelectorAll<HTMLElement>(".row")];
+    const step = e.key === "ArrowUp" ? -1 : 1;
+    const x = from.getBoundingClientRect().left;
+    for (let i = rows.indexOf(from.parentElement as HTMLElement) + step; i >= 0 && i < rows.length && !to; i += step) {
+      const candidates = [...rows[i]!.querySelectorAll<HTMLButtonElement>("button.seat:not(:disabled)")];
+      to = candidates.sort((a, b) => Math.abs(a.getBoundingClientRect().left - x) - Math.abs(b.getBoundingClientRect().left - x))[0];
+    }
+  }
+  if (to) {
+    e.preventDefault();
+    to.focus();
+  }
+}
+
 /** The venue as sections of rows; each seat a button (keyboard and screen reader usable). */
 export function SeatMapView({ seats, selected = new Set(), onToggle, lost = new Set() }: Props) {
+  // The one seat the Tab key stops at: the last one focused, else the first that can be picked.
+  const [current, setCurrent] = useState<string | null>(null);
+  const pickable = (s: Props["seats"][number]) => !!onToggle && (s.status === "AVAILABLE" || selected.has(s.seatNumber));
+  const stop = seats.find((s) => s.seatNumber === current && pickable(s))?.seatNumber ?? seats.find(pickable)?.seatNumber;
   const sections = new Map<string, Map<number, Props["seats"]>>();
   for (const s of seats) {
     const rows = sections.get(s.section) ?? new Map();
@@ -20,7 +54,7 @@ export function SeatMapView({ seats, selected = new Set(), onToggle, lost = new 
     rows.set(s.row, [...(rows.get(s.row) ?? []), s]);
   }
   return (
-    <div class="seat-map">
+    <div class="seat-map" onKeyDown={moveFocus}>
       <div class="stage" aria-hidden="true">
         {t("seats.stage")}
       </div>
@@ -50,6 +84,8 @@ export function SeatMapView({ seats, selected = new Set(), onToggle, lost = new 
                         aria-pressed={onToggle ? picked : undefined}
                         aria-label={`${s.seatNumber}, ${won(s.price)}, ${t(`seats.status.${picked ? "PICKED" : s.status}`)}`}
                         disabled={!onToggle || (!free && !picked)}
+                        tabIndex={s.seatNumber === stop ? 0 : -1}
+                        onFocus={() => setCurrent(s.seatNumber)}
                         onClick={() => onToggle?.(s.seatNumber)}
                       >
                         {s.number}
