@@ -1,4 +1,4 @@
-import { api, closePools, createConcertWithSchedule, seatMap } from "../support/stack";
+import { adminToken, api, closePools, createConcertWithSchedule, eventually, seatMap } from "../support/stack";
 
 afterAll(closePools);
 
@@ -22,6 +22,29 @@ describe("catalog and seat map through the gateway", () => {
     expect(one.body).toMatchObject({ id: concert.id, venue: "Olympic Hall" });
     const list = await api("GET", "/api/concerts?limit=100");
     expect(list.body.items.map((c: { id: string }) => c.id)).toContain(concert.id);
+    expect(list.body.items[0].schedules).toBeUndefined();
+  });
+
+  it("lists a catalog page with every concert's schedules and seats left in one request (include=schedules)", async () => {
+    const { concert, schedule } = await createConcertWithSchedule();
+    const second = await api("POST", `/api/admin/concerts/${concert.id}/schedules`, {
+      token: await adminToken(),
+      body: { startsAt: "2031-06-01T19:00:00+09:00", bookingOpensAt: new Date().toISOString(), sections: [{ name: "A", rows: 1, seatsPerRow: 3, price: 10_000 }] },
+    });
+    expect(second.status).toBe(201);
+    await seatMap(concert.id, schedule.id);
+    const listed = await eventually(async () => {
+      const page = await api("GET", "/api/concerts?limit=100&include=schedules");
+      const mine = (page.body.items as Array<{ id: string; schedules: Array<{ id: string; remainingSeats: number | null }> }>).find((c) => c.id === concert.id);
+      return mine?.schedules.every((s) => s.remainingSeats !== null) ? mine : undefined;
+    }, 30_000, "both schedules with their seats left");
+    expect(listed.schedules.map((s) => [s.id, s.remainingSeats])).toEqual([
+      [schedule.id, 40],
+      [second.body.id, 3],
+    ]);
+    const bad = await api("GET", "/api/concerts?include=everything");
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get("content-type")).toContain("application/problem+json");
   });
 
   it("answers 404 problem+json for an unknown concert or schedule", async () => {

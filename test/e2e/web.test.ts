@@ -62,6 +62,8 @@ describe("the web app in a real browser", () => {
 
     await signUp(tab, `/book/${schedule.id}`);
     await page.getByText("Your place in line: 3").waitFor({ timeout: time.left() });
+    // The window is full: the estimate is when the third admitted fan's 5 minutes run out.
+    await page.getByText("About 5 min to go.").waitFor({ timeout: time.left() });
     await check(tab, "waiting room");
     await screenshot(tab, "waiting-room");
     const free = (userId: string) => internal("queue", "POST", "/internal/tokens/spend", { body: { userId, concertId: concert.id } });

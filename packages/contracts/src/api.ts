@@ -28,6 +28,9 @@ export const pageQuery = z.object({
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
 });
 
+/** The concert listing: a page, with each concert's schedules when asked (one request for a catalog page). */
+export const concertListQuery = pageQuery.extend({ include: z.enum(["schedules"]).optional() });
+
 export const uuidParam = z.uuid({ message: "must be a UUID" });
 
 export const MAX_SEATS_PER_RESERVATION = 8;

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import {
+  concertListQuery,
   createConcertRequest,
   createScheduleRequest,
-  pageQuery,
   ScheduleCreated,
   uuidParam,
 } from "@concert/contracts";
 import { problems, Router, type UnitOfWork, validate } from "@concert/platform";
-import type { DataSource } from "typeorm";
+import { type DataSource, In } from "typeorm";
 import { planSchedule } from "../domain/schedule";
 import { Concert, Schedule } from "../infra/entities";
 
@@ -38,9 +38,19 @@ export function catalogRoutes(ds: DataSource, uow: UnitOfWork): Router {
   const router = new Router();
 
   router.get("/concerts", async (ctx) => {
-    const { limit, offset } = validate(pageQuery, ctx.query, "query");
+    const { limit, offset, include } = validate(concertListQuery, ctx.query, "query");
     const rows = await concerts.find({ order: { createdAt: "DESC", id: "ASC" }, take: limit, skip: offset });
-    ctx.body = { items: rows.map(toConcertView), limit, offset };
+    if (include !== "schedules" || !rows.length) {
+      ctx.body = { items: rows.map(toConcertView), limit, offset };
+      return;
+    }
+    // Every schedule of the page in one query.
+    const all = await schedules.find({ where: { concertId: In(rows.map((c) => c.id)) }, order: { startsAt: "ASC" } });
+    ctx.body = {
+      items: rows.map((c) => ({ ...toConcertView(c), schedules: all.filter((s) => s.concertId === c.id).map(toScheduleView) })),
+      limit,
+      offset,
+    };
   });
 
   router.post("/concerts", async (ctx) => {

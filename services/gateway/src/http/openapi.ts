@@ -88,7 +88,11 @@ export const openApiDocument = {
   components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
   paths: withCommonAnswers({
     "/api/concerts": {
-      get: { summary: "List concerts", parameters: page, responses: { 200: json("A page of concerts"), 400: problem } },
+      get: {
+        summary: "List concerts; with include=schedules each with its schedules and their remaining seats (one request for a catalog page)",
+        parameters: [...page, { name: "include", in: "query", schema: { type: "string", enum: ["schedules"] } }],
+        responses: { 200: json("A page of concerts"), 400: problem },
+      },
     },
     "/api/concerts/{id}": {
       get: { operationId: "getConcert", summary: "One concert", parameters: [idParam], responses: { 200: json("The concert"), 404: problem } },

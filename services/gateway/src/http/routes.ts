@@ -1,4 +1,4 @@
-import { createReservationRequest, joinQueueRequest, pageQuery, uuidParam } from "@concert/contracts";
+import { concertListQuery, createReservationRequest, joinQueueRequest, uuidParam } from "@concert/contracts";
 import { QUEUE_TOKEN_ID_HEADER, type TokenVerifier, Router, type Upstream, type UpstreamResponse, validate } from "@concert/platform";
 import type { Context } from "koa";
 import { authenticate, principalOf, requireRole } from "./auth";
@@ -82,8 +82,19 @@ export function publicRoutes(up: Upstreams, options: GatewayOptions): Router {
 
   // Catalog
   router.get("/concerts", async (ctx) => {
-    const query = validate(pageQuery, ctx.query, "query");
-    reply(ctx, await up.concert.call({ method: "GET", path: "/concerts", query: { limit: String(query.limit), offset: String(query.offset) } }));
+    const query = validate(concertListQuery, ctx.query, "query");
+    const res = await up.concert.call({
+      method: "GET",
+      path: "/concerts",
+      query: { limit: String(query.limit), offset: String(query.offset), ...(query.include ? { include: query.include } : {}) },
+    });
+    if (res.status === 200 && query.include === "schedules") {
+      const page = res.body as { items: Array<{ schedules: ScheduleView[] }> };
+      const withSeats = await withRemainingSeats(up.seat, { items: page.items.flatMap((c) => c.schedules) });
+      const byId = new Map(withSeats.items.map((s) => [s.id, s]));
+      res.body = { ...page, items: page.items.map((c) => ({ ...c, schedules: c.schedules.map((s) => byId.get(s.id) ?? s) })) };
+    }
+    reply(ctx, res);
   });
   router.get("/concerts/:id", async (ctx) => {
     reply(ctx, await up.concert.call({ method: "GET", path: `/concerts/${id(ctx)}` }));
@@ -205,15 +216,17 @@ interface ScheduleView {
 }
 
 /**
- * Adds each schedule's remaining seats from the seat service in one batched call. The catalog
- * still answers when the seat service does not: remainingSeats is then null.
+ * Adds each schedule's remaining seats from the seat service, a batched call per 100 schedules.
+ * The catalog still answers when the seat service does not: remainingSeats is then null.
  */
 async function withRemainingSeats(seat: Upstream, page: { items: ScheduleView[] }) {
   if (!page.items.length) return page;
   const remaining = new Map<string, number>();
   try {
-    const res = await seat.call({ method: "GET", path: "/availability", query: { scheduleIds: page.items.map((s) => s.id).join(",") } });
-    if (res.status === 200) {
+    const ids = page.items.map((s) => s.id);
+    const batches = Array.from({ length: Math.ceil(ids.length / 100) }, (_, i) => ids.slice(i * 100, i * 100 + 100));
+    for (const res of await Promise.all(batches.map((b) => seat.call({ method: "GET", path: "/availability", query: { scheduleIds: b.join(",") } })))) {
+      if (res.status !== 200) continue;
       for (const a of (res.body as { items: Array<{ scheduleId: string; available: number }> }).items) {
         remaining.set(a.scheduleId, a.available);
       }

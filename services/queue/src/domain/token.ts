@@ -32,12 +32,28 @@ export function effectiveStatus(t: TokenRecord, now: number): TokenStatus {
   return t.status;
 }
 
-/** Wait estimate: the people ahead leave at the admission rate. */
-export function etaSeconds(position: number, admissionPerSecond: number): number {
-  return Math.ceil(position / admissionPerSecond);
+/**
+ * The admission window as a waiting fan meets it: `free` slots now, and when the slot this fan
+ * needs frees at the latest (the expiry of the ACTIVE token that must leave first; null when
+ * none must leave).
+ */
+export interface Slots {
+  free: number;
+  freedAt: number | null;
 }
 
-export function viewOf(t: TokenRecord, now: number, position: number | null, admissionPerSecond: number): TokenView {
+/**
+ * Wait estimate: the people ahead go in at the admission rate, and when the window is full, not
+ * before enough admitted fans leave (at the latest when their time runs out; a booking frees a
+ * slot earlier, so this is the upper bound).
+ */
+export function etaSeconds(position: number, admissionPerSecond: number, slots?: Slots, now = Date.now()): number {
+  const byRate = Math.ceil(position / admissionPerSecond);
+  if (!slots || position <= slots.free || slots.freedAt === null) return byRate;
+  return Math.max(byRate, Math.ceil((slots.freedAt - now) / 1000));
+}
+
+export function viewOf(t: TokenRecord, now: number, position: number | null, admissionPerSecond: number, slots?: Slots): TokenView {
   const status = effectiveStatus(t, now);
   const waiting = status === "WAITING" && position !== null;
   return {
@@ -45,7 +61,7 @@ export function viewOf(t: TokenRecord, now: number, position: number | null, adm
     concertId: t.concertId,
     status,
     position: waiting ? position : null,
-    etaSeconds: waiting ? etaSeconds(position, admissionPerSecond) : null,
+    etaSeconds: waiting ? etaSeconds(position, admissionPerSecond, slots, now) : null,
     activeUntil: status === "ACTIVE" && t.expiresAt ? new Date(t.expiresAt).toISOString() : null,
     heldReservationId: status === "EXPIRED" ? (t.spentBy ?? null) : null,
   };

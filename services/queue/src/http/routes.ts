@@ -16,7 +16,9 @@ export function queueRoutes(queue: RedisQueue, config: QueueConfig): Router {
     const now = Date.now();
     const t = await queue.get(token);
     if (!t || t.userId !== userId) throw problems.notFound("Queue token");
-    const view = viewOf(t, now, await queue.positionOf(t, now), config.QUEUE_ADMISSION_PER_SECOND);
+    const position = await queue.positionOf(t, now);
+    const slots = position === null ? undefined : await queue.slotsFor(t.concertId, position, config.QUEUE_ACTIVE_CAPACITY);
+    const view = viewOf(t, now, position, config.QUEUE_ADMISSION_PER_SECOND, slots);
     // ACTIVE: with a pass the gateway checks by itself (docs/waiting-room.md).
     const passUntil = Math.min(t.expiresAt ?? now, now + config.QUEUE_PASS_TTL_SECONDS * 1000);
     const pass =

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import Redis from "ioredis";
-import type { TokenRecord, TokenStatus } from "../domain/token";
+import type { Slots, TokenRecord, TokenStatus } from "../domain/token";
 
 /**
  * The waiting room in Redis. Per concert: a WAITING sorted set scored by arrival sequence
@@ -224,6 +224,16 @@ export class RedisQueue {
       admittedThisMinute: Number(thisMinute ?? 0),
       admittedLastMinute: Number(lastMinute ?? 0),
     };
+  }
+
+  /** What stands between a waiting fan at `position` and admission (etaSeconds). */
+  async slotsFor(concertId: string, position: number, capacity: number): Promise<Slots> {
+    const active = await this.redis.zcard(k.active(concertId));
+    const free = Math.max(0, capacity - active);
+    const leaving = Math.min(position - free, active);
+    if (leaving <= 0) return { free, freedAt: null };
+    const [, score] = await this.redis.zrange(k.active(concertId), leaving - 1, leaving - 1, "WITHSCORES");
+    return { free, freedAt: score === undefined ? null : Number(score) };
   }
 
   async concertsWithQueues(): Promise<string[]> {

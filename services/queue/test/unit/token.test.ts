@@ -13,6 +13,12 @@ describe("queue token rules", () => {
     expect(etaSeconds(1, 50)).toBe(1);
     expect(etaSeconds(500, 50)).toBe(10);
     expect(etaSeconds(501, 50)).toBe(11);
+    // A full window: not before the admitted fan who must leave first is gone.
+    expect(etaSeconds(3, 50, { free: 0, freedAt: 240_000 }, 0)).toBe(240);
+    // Room for everyone ahead: the rate alone.
+    expect(etaSeconds(3, 50, { free: 5, freedAt: null }, 0)).toBe(1);
+    // The leaving fan's time is nearly up: the rate still bounds it.
+    expect(etaSeconds(500, 50, { free: 0, freedAt: 2_000 }, 0)).toBe(10);
   });
 
   it("shows position and ETA only while waiting, and the deadline only while active", () => {

@@ -40,4 +40,6 @@ export function t(key: string, options?: Record<string, unknown>): string {
 export const won = (n: number) => new Intl.NumberFormat(lang.value === "ko" ? "ko-KR" : "en-US").format(n) + (lang.value === "ko" ? "원" : " KRW");
 export const when = (iso: string) =>
   new Intl.DateTimeFormat(lang.value === "ko" ? "ko-KR" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Seoul" }).format(new Date(iso));
+/** A wait as people say it: seconds up to a minute and a half, then whole minutes (rounded up). */
+export const duration = (seconds: number) => (seconds < 90 ? t("unit.seconds", { count: seconds }) : t("unit.minutes", { count: Math.ceil(seconds / 60) }));
 export const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(Math.max(0, seconds % 60)).padStart(2, "0")}`;

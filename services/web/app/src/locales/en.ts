@@ -5,6 +5,7 @@ export const en = {
   notFound: "There is no page here.",
   nav: { skip: "Skip to content", label: "Main", concerts: "Concerts", me: "My page", admin: "Operator", login: "Log in", logout: "Log out" },
   action: { retry: "Try again" },
+  unit: { seconds: "{{count}} s", minutes: "{{count}} min" },
   problem: {
     error: "Something went wrong",
     offline: "Cannot reach the service. Check your connection.",
@@ -43,7 +44,7 @@ export const en = {
     title: "You are in the waiting room",
     position: "Your place in line: {{position}}",
     progress: "Progress to the front",
-    eta: "About {{seconds}} s to go.",
+    eta: "About {{time}} to go.",
     keepOpen: "Keep this page open; your place is kept while it is.",
     timeLeft: "Time left to book:",
     expired: "Your turn has ended.",

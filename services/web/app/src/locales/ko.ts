@@ -9,6 +9,7 @@ export const ko: Shape<typeof en> = {
   notFound: "페이지를 찾을 수 없습니다.",
   nav: { skip: "본문으로 건너뛰기", label: "주 메뉴", concerts: "공연", me: "마이페이지", admin: "운영자", login: "로그인", logout: "로그아웃" },
   action: { retry: "다시 시도" },
+  unit: { seconds: "{{count}}초", minutes: "{{count}}분" },
   problem: {
     error: "문제가 발생했습니다",
     offline: "서비스에 연결할 수 없습니다. 네트워크를 확인해 주세요.",
@@ -47,7 +48,7 @@ export const ko: Shape<typeof en> = {
     title: "대기실에 입장했습니다",
     position: "나의 대기 순번: {{position}}",
     progress: "입장까지 진행률",
-    eta: "예상 대기 시간 약 {{seconds}}초.",
+    eta: "예상 대기 시간 약 {{time}}.",
     keepOpen: "이 페이지를 닫지 마세요. 열어 두는 동안 순번이 유지됩니다.",
     timeLeft: "예매 가능 시간:",
     expired: "입장 시간이 끝났습니다.",

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { type Concert, get, idempotencyKey, post, type Problem, type QueueView, request, type Reservation, type Schedule, type SeatMap } from "../api";
 import { SeatMapView } from "../components/seat-map";
 import { asProblem, Countdown, Loading, ProblemView, useInterval, useLoad } from "../components/ui";
-import { t, when, won } from "../i18n";
+import { duration, t, when, won } from "../i18n";
 import { signedIn } from "../session";
 
 /**
@@ -80,7 +80,7 @@ function WaitingRoom({ schedule }: { schedule: Schedule }) {
           {t("queue.position", { position })}
         </p>
         <progress max={100} value={progress} aria-label={t("queue.progress")} />
-        <p class="muted">{t("queue.eta", { seconds: view.etaSeconds ?? 0 })}</p>
+        <p class="muted">{t("queue.eta", { time: duration(view.etaSeconds ?? 0) })}</p>
         <p class="muted">{t("queue.keepOpen")}</p>
       </section>
     );

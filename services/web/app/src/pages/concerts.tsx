@@ -11,15 +11,20 @@ const priceRange = (s: Schedule) => {
   return lo === hi ? won(lo) : `${won(lo)} – ${won(hi)}`;
 };
 
-/** A concert's schedules: when, prices, seats left, and the way in. */
-function Schedules({ concertId }: { concertId: string }) {
+/** A concert's schedules, loaded by itself (the concert's page). */
+function ScheduleLoader({ concertId }: { concertId: string }) {
   const { data, error, loading, reload } = useLoad(() => get<{ items: Schedule[] }>(`concerts/${concertId}/schedules`), [concertId]);
   if (error) return <ProblemView problem={error} onRetry={reload} />;
   if (loading && !data) return <Loading />;
-  if (!data?.items.length) return <p class="muted">{t("concerts.noSchedules")}</p>;
+  return <Schedules items={data?.items ?? []} />;
+}
+
+/** A concert's schedules: when, prices, seats left, and the way in. */
+function Schedules({ items }: { items: Schedule[] }) {
+  if (!items.length) return <p class="muted">{t("concerts.noSchedules")}</p>;
   return (
     <ul class="schedules">
-      {data.items.map((s) => {
+      {items.map((s) => {
         const opens = new Date(s.bookingOpensAt).getTime() > Date.now();
         const left = s.remainingSeats;
         return (
@@ -52,7 +57,11 @@ function Schedules({ concertId }: { concertId: string }) {
 }
 
 export function Home() {
-  const { data, error, loading, reload } = useLoad(() => get<{ items: Concert[] }>("concerts", { searchParams: { limit: 12 } }), []);
+  // One request for the page: each concert with its schedules and their seats left.
+  const { data, error, loading, reload } = useLoad(
+    () => get<{ items: Array<Concert & { schedules: Schedule[] }> }>("concerts", { searchParams: { limit: 12, include: "schedules" } }),
+    [],
+  );
   return (
     <>
       <h1>{t("concerts.title")}</h1>
@@ -66,7 +75,7 @@ export function Home() {
               <a href={`/concerts/${c.id}`}>{c.title}</a>
             </h2>
             <p class="muted">{c.venue}</p>
-            <Schedules concertId={c.id} />
+            <Schedules items={c.schedules} />
           </article>
         ))}
       </div>
@@ -85,7 +94,7 @@ export function ConcertPage() {
       <h1>{data.title}</h1>
       <p class="muted">{data.venue}</p>
       {data.description && <p>{data.description}</p>}
-      <Schedules concertId={id} />
+      <ScheduleLoader concertId={id} />
     </article>
   );
 }
