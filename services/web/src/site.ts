@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { problems, Router } from "@concert/platform";
 import type { Context } from "koa";
@@ -16,6 +16,8 @@ const YEAR = 365 * 24 * 3600;
  */
 export function siteRoutes(root: string): Router {
   if (!existsSync(join(root, "index.html"))) throw new Error(`${root}/index.html is missing: run npm run build:app -w @concert/web`);
+  // The plain files at the root (favicon, robots.txt), read once: a page load does no file lookup.
+  const rootFiles = new Set(readdirSync(root, { withFileTypes: true }).filter((e) => e.isFile() && e.name !== "index.html" && !/\.(br|gz)$/.test(e.name)).map((e) => `/${e.name}`));
   const router = new Router({ prefix: SITE_PREFIX });
   const serve = async (ctx: Context, file: string, maxAge: number, immutable: boolean) => {
     ctx.set("Vary", "Accept-Encoding");
@@ -32,9 +34,8 @@ export function siteRoutes(root: string): Router {
       }
     }
     // A page of the app, or a plain file at the root (favicon, robots.txt).
-    const file = /^\/[\w.-]+\.\w+$/.test(path) && path !== "/index.html" && existsSync(join(root, path)) ? path : "/index.html";
-    ctx.set("Cache-Control", "no-cache");
-    await serve(ctx, file, 0, false);
+    await serve(ctx, rootFiles.has(path) ? path : "/index.html", 0, false);
+    // After koa-send, which sets its own max-age=0.
     ctx.set("Cache-Control", "no-cache");
   });
   return router;

@@ -1,9 +1,10 @@
 import { concertListQuery, createReservationRequest, joinQueueRequest, uuidParam } from "@concert/contracts";
-import { QUEUE_TOKEN_ID_HEADER, type TokenVerifier, Router, type Upstream, type UpstreamResponse, validate } from "@concert/platform";
+import { QUEUE_TOKEN_ID_HEADER, type TokenVerifier, Router, type Upstream, validate } from "@concert/platform";
 import type { Context } from "koa";
 import { authenticate, principalOf, requireRole } from "./auth";
 import { openApiDocument } from "./openapi";
 import { CatalogFacts, queueGate } from "./queue-gate";
+import { reply } from "./reply";
 import { type RateLimits, rateLimits } from "./rate-limits";
 import type Redis from "ioredis";
 
@@ -36,21 +37,6 @@ const idempotencyKey = (ctx: Context): Record<string, string> => {
   return key ? { "idempotency-key": key } : {};
 };
 
-function reply(ctx: Context, res: UpstreamResponse): void {
-  ctx.status = res.status;
-  const { location, ...headers } = res.headers;
-  ctx.set(headers);
-  // Internal paths become public ones: /concerts/1 -> /api/concerts/1.
-  if (location?.startsWith("/")) ctx.set("Location", `/api${location}`);
-  ctx.type = res.contentType;
-  // A problem names the public path it happened on, never an internal one; any other answer
-  // is relayed as the bytes it came in, unless a route replaced it.
-  if (res.contentType.includes("problem+json")) {
-    ctx.body = res.body && typeof res.body === "object" ? { ...res.body, instance: ctx.path } : res.body;
-  } else {
-    ctx.body = res.raw ?? res.body;
-  }
-}
 
 const id = (ctx: Context, name = "id") => validate(uuidParam, ctx.params[name], "path");
 const limitOf = (ctx: Context) => (typeof ctx.query.limit === "string" ? { limit: ctx.query.limit } : {});

@@ -1,9 +1,10 @@
 import type { Upstream } from "@concert/platform";
 import { problems } from "@concert/platform";
 import type { Middleware } from "koa";
+import { reply } from "./reply";
 
 /** Request headers the web app's answer depends on. */
-const ASKED = ["accept", "accept-encoding", "if-modified-since"];
+const ASKED = ["accept", "accept-encoding"];
 /** What the browser is told about every page and asset of the app (same origin as the API). */
 const SECURITY_HEADERS = {
   "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
@@ -25,11 +26,7 @@ export function siteRelay(web: Upstream): Middleware {
     }
     const headers: Record<string, string> = {};
     for (const h of ASKED) if (ctx.get(h)) headers[h] = ctx.get(h);
-    const res = await web.call({ method: "GET", path: `/site${ctx.path}`, headers });
-    ctx.status = res.status;
-    ctx.set({ ...res.headers, ...SECURITY_HEADERS });
-    ctx.type = res.contentType;
-    // A problem names the public path, never the web service's own.
-    ctx.body = res.contentType.includes("problem+json") && res.body && typeof res.body === "object" ? { ...res.body, instance: ctx.path } : (res.raw ?? res.body);
+    reply(ctx, await web.call({ method: "GET", path: `/site${ctx.path}`, headers }));
+    ctx.set(SECURITY_HEADERS);
   };
 }

@@ -16,9 +16,8 @@ export function queueRoutes(queue: RedisQueue, config: QueueConfig): Router {
     const now = Date.now();
     const t = await queue.get(token);
     if (!t || t.userId !== userId) throw problems.notFound("Queue token");
-    const position = await queue.positionOf(t, now);
-    const slots = position === null ? undefined : await queue.slotsFor(t.concertId, position, config.QUEUE_ACTIVE_CAPACITY);
-    const view = viewOf(t, now, position, config.QUEUE_ADMISSION_PER_SECOND, slots);
+    const place = await queue.placeInLine(t, now, config.QUEUE_ACTIVE_CAPACITY);
+    const view = viewOf(t, now, place?.position ?? null, config.QUEUE_ADMISSION_PER_SECOND, place?.slots);
     // ACTIVE: with a pass the gateway checks by itself (docs/waiting-room.md).
     const passUntil = Math.min(t.expiresAt ?? now, now + config.QUEUE_PASS_TTL_SECONDS * 1000);
     const pass =

@@ -197,15 +197,28 @@ export class RedisQueue {
     };
   }
 
-  /** 1-based place in line of a waiting token, refreshing its heartbeat; null when not waiting. */
-  async positionOf(t: TokenRecord, now: number): Promise<number | null> {
+  /**
+   * A waiting token's 1-based place in line, refreshing its heartbeat, and what stands between it
+   * and admission (the window's free slots, and when the admitted token that must leave first
+   * expires: `etaSeconds`). Null when the token is not waiting. One round trip, two when the
+   * window is too full for this place.
+   */
+  async placeInLine(t: TokenRecord, now: number, capacity: number): Promise<{ position: number; slots: Slots } | null> {
     if (t.status !== "WAITING") return null;
-    const [[, rank]] = (await this.redis
+    const [[, rank], , [, admitted]] = (await this.redis
       .multi()
       .zrank(k.waiting(t.concertId), t.token)
       .zadd(k.seen(t.concertId), "XX", now, t.token)
-      .exec()) as [[Error | null, number | null], unknown];
-    return rank === null ? null : rank + 1;
+      .zcard(k.active(t.concertId))
+      .exec()) as [[Error | null, number | null], unknown, [Error | null, number]];
+    if (rank === null) return null;
+    const position = rank + 1;
+    const active = Number(admitted);
+    const free = Math.max(0, capacity - active);
+    const leaving = Math.min(position - free, active);
+    if (leaving <= 0) return { position, slots: { free, freedAt: null } };
+    const [, score] = await this.redis.zrange(k.active(t.concertId), leaving - 1, leaving - 1, "WITHSCORES");
+    return { position, slots: { free, freedAt: score === undefined ? null : Number(score) } };
   }
 
   /** A concert's line as an operator sees it: who waits, who is in, admissions per minute. */
@@ -224,16 +237,6 @@ export class RedisQueue {
       admittedThisMinute: Number(thisMinute ?? 0),
       admittedLastMinute: Number(lastMinute ?? 0),
     };
-  }
-
-  /** What stands between a waiting fan at `position` and admission (etaSeconds). */
-  async slotsFor(concertId: string, position: number, capacity: number): Promise<Slots> {
-    const active = await this.redis.zcard(k.active(concertId));
-    const free = Math.max(0, capacity - active);
-    const leaving = Math.min(position - free, active);
-    if (leaving <= 0) return { free, freedAt: null };
-    const [, score] = await this.redis.zrange(k.active(concertId), leaving - 1, leaving - 1, "WITHSCORES");
-    return { free, freedAt: score === undefined ? null : Number(score) };
   }
 
   async concertsWithQueues(): Promise<string[]> {

@@ -1,6 +1,18 @@
+import { useLocation } from "preact-iso";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { Problem } from "../api";
 import { clock, t } from "../i18n";
+import { isAdmin, signedIn } from "../session";
+
+/** Whether the reader may see this page; if not, they are sent to log in and come back here. */
+export function useSignedIn(role?: "admin"): boolean {
+  const { route, path } = useLocation();
+  const allowed = role === "admin" ? isAdmin.value : signedIn.value;
+  useEffect(() => {
+    if (!allowed) route(`/login?next=${encodeURIComponent(path)}`, true);
+  }, [allowed, path]);
+  return allowed;
+}
 
 /** Loads once per change of `deps`; `reload` fetches again. */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {

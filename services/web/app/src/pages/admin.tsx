@@ -1,11 +1,10 @@
 import { type CreateScheduleRequest, createScheduleRequest, DEFAULT_MAX_SEATS_PER_FAN, expandSeatLayout, totalSeats } from "@concert/contracts";
 import { useLocation } from "preact-iso";
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { type Concert, get, post, type Problem, type Schedule, type Section } from "../api";
 import { SeatMapView } from "../components/seat-map";
-import { asProblem, ProblemView, useLoad } from "../components/ui";
+import { asProblem, ProblemView, useLoad, useSignedIn } from "../components/ui";
 import { t, won } from "../i18n";
-import { isAdmin } from "../session";
 
 /** A datetime-local value (the operator's clock) as an instant with offset. */
 const instant = (local: string) => (local ? new Date(local).toISOString() : "");
@@ -18,9 +17,7 @@ const localIn = (days: number, hour: number) => {
 /** The operator's page: a concert, a schedule with its seat layout (previewed), then its console. */
 export function Admin() {
   const { route } = useLocation();
-  useEffect(() => {
-    if (!isAdmin.value) route("/login?next=/admin", true);
-  }, []);
+  const allowed = useSignedIn("admin");
   const concerts = useLoad(() => get<{ items: Concert[] }>("concerts", { searchParams: { limit: 100 } }), []);
   const [concertId, setConcertId] = useState("new");
   const [concert, setConcert] = useState({ title: "", venue: "", description: "" });
@@ -34,7 +31,7 @@ export function Admin() {
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
 
-  if (!isAdmin.value) return null;
+  if (!allowed) return null;
   const request: Partial<CreateScheduleRequest> = { startsAt: instant(startsAt), bookingOpensAt: instant(opensAt), sections, maxSeatsPerFan };
   const check = createScheduleRequest.safeParse(request);
   const layoutErrors = check.success ? [] : check.error.issues.map((i) => `${i.path.join(".") || "schedule"}: ${i.message}`);

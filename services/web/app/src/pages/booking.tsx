@@ -3,9 +3,8 @@ import { useLocation, useRoute } from "preact-iso";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { type Concert, get, idempotencyKey, post, type Problem, type QueueView, request, type Reservation, type Schedule, type SeatMap } from "../api";
 import { SeatMapView } from "../components/seat-map";
-import { asProblem, Countdown, Loading, ProblemView, useInterval, useLoad } from "../components/ui";
+import { asProblem, Countdown, Loading, ProblemView, useInterval, useLoad, useSignedIn } from "../components/ui";
 import { duration, t, when, won } from "../i18n";
-import { signedIn } from "../session";
 
 /**
  * A schedule's sale: the waiting room, then the seat map while admitted, then a hold that
@@ -13,16 +12,13 @@ import { signedIn } from "../session";
  */
 export function Booking() {
   const { params } = useRoute();
-  const { route, path } = useLocation();
   const scheduleId = params.scheduleId ?? "";
-  useEffect(() => {
-    if (!signedIn.value) route(`/login?next=${encodeURIComponent(path)}`, true);
-  }, []);
+  const allowed = useSignedIn();
   const schedule = useLoad(async () => {
     const s = await get<Schedule>(`schedules/${scheduleId}`);
     return { schedule: s, concert: await get<Concert>(`concerts/${s.concertId}`) };
   }, [scheduleId]);
-  if (!signedIn.value) return null;
+  if (!allowed) return null;
   if (schedule.error) return <ProblemView problem={schedule.error} onRetry={schedule.reload} />;
   if (!schedule.data) return <Loading />;
   const { schedule: s, concert } = schedule.data;

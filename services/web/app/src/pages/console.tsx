@@ -1,9 +1,7 @@
-import { useLocation, useRoute } from "preact-iso";
-import { useEffect } from "preact/hooks";
+import { useRoute } from "preact-iso";
 import { get } from "../api";
-import { Loading, ProblemView, useInterval, useLoad } from "../components/ui";
+import { Loading, ProblemView, useInterval, useLoad, useSignedIn } from "../components/ui";
 import { t, when, won } from "../i18n";
-import { isAdmin } from "../session";
 
 interface Console {
   concertTitle: string;
@@ -24,14 +22,11 @@ interface Console {
 /** The live sale console of one schedule, from the sales read model (events) and the queue. */
 export function SaleConsole() {
   const { params } = useRoute();
-  const { route } = useLocation();
   const id = params.id ?? "";
-  useEffect(() => {
-    if (!isAdmin.value) route(`/login?next=/admin/schedules/${id}`, true);
-  }, []);
+  const allowed = useSignedIn("admin");
   const c = useLoad(() => get<Console>(`admin/schedules/${id}/console`), [id]);
   useInterval(() => c.reload(), document.hidden ? null : 2_000);
-  if (!isAdmin.value) return null;
+  if (!allowed) return null;
   if (c.error && !c.data) return <ProblemView problem={c.error} onRetry={c.reload} />;
   if (!c.data) return <Loading />;
   const d = c.data;

@@ -1,10 +1,7 @@
-import { useLocation } from "preact-iso";
-import { useEffect } from "preact/hooks";
 import { get } from "../api";
-import { Loading, ProblemView, useLoad } from "../components/ui";
+import { Loading, ProblemView, useLoad, useSignedIn } from "../components/ui";
 import { WalletBox } from "../components/wallet";
 import { t, when, won } from "../i18n";
-import { signedIn } from "../session";
 
 interface Item {
   reservationId: string;
@@ -20,10 +17,7 @@ interface Notice { id: string; kind: string; title: string; message: string; cre
 
 /** My page: what the read models say (they follow events, so a booking shows up within seconds). */
 export function MyPage() {
-  const { route } = useLocation();
-  useEffect(() => {
-    if (!signedIn.value) route("/login?next=/me", true);
-  }, []);
+  const allowed = useSignedIn();
   const data = useLoad(
     async () => {
       const [reservations, history, notices] = await Promise.all([
@@ -35,7 +29,7 @@ export function MyPage() {
     },
     [],
   );
-  if (!signedIn.value) return null;
+  if (!allowed) return null;
   if (data.error) return <ProblemView problem={data.error} onRetry={data.reload} />;
   if (!data.data) return <Loading />;
   const { reservations, history, notices } = data.data;
