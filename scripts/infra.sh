@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 # is Dapr's state database); `ops` is the local operator's account (tests, bench, the invariant
 # checker), with rights on all of them. Grants are reset on every `up`. Development credentials,
 # loopback only; they must match packages/devstack/src/services.ts.
-SERVICE_DATABASES=(concert seat user wallet ranking dataplatform notification mypage)
+SERVICE_DATABASES=(concert seat user wallet ranking dataplatform notification mypage waitlist)
 DB_USER=ops
 DB_PASSWORD=ops-dev
 

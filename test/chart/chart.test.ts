@@ -257,7 +257,7 @@ function invocationAllowed(policies: AppPolicy[], caller: string, verb: string, 
 }
 
 describe("zero trust inside the cluster", () => {
-  const DAPR_APPS = ["concert", "dataplatform", "gateway", "mypage", "notification", "queue", "ranking", "reservation", "seat", "user", "wallet", "web"];
+  const DAPR_APPS = ["concert", "dataplatform", "gateway", "mypage", "notification", "queue", "ranking", "reservation", "seat", "user", "waitlist", "wallet", "web"];
   const deployments = (objects: Obj[]) => objects.filter((o) => o.kind === "Deployment" && DAPR_APPS.includes(o.metadata.name));
   const envOf = (d: Obj) => d.spec.template.spec.containers[0].env as Array<{ name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }>;
 

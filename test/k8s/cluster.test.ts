@@ -10,7 +10,7 @@ import { api, GATEWAY, kubectl, NAMESPACE, pods, run, serviceGet, tail, ZIPKIN }
  * upgrade to the production values, and `helm uninstall` leaving nothing behind. The tests run
  * in order: each builds on the release the previous one left.
  */
-const DAPR_APPS = ["concert", "dataplatform", "gateway", "mypage", "notification", "queue", "ranking", "reservation", "seat", "user", "wallet", "web"];
+const DAPR_APPS = ["concert", "dataplatform", "gateway", "mypage", "notification", "queue", "ranking", "reservation", "seat", "user", "waitlist", "wallet", "web"];
 const MINUTE = 60_000;
 
 function deploy(...args: string[]) {

@@ -129,7 +129,13 @@ gateway:
   /sales/*: [GET]
   /queues/*: [GET]
   /site/**: [GET]
+  /lists/**: [GET, POST, DELETE]
+  /offers/**: [POST]
 reservation:
   /holds/**: [GET, POST]
   /payments/**: [POST]
+waitlist:
+  /schedules/**: [POST]
+  /holds/**: [GET, POST]
+  /reservations/**: [POST]
 {{- end }}

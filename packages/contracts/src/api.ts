@@ -61,6 +61,12 @@ export const createReservationRequest = z.strictObject({
 });
 export type CreateReservationRequest = z.infer<typeof createReservationRequest>;
 
+/**
+ * Internal: a reservation made from a waiting-list offer (the waitlist service's claim). The
+ * gateway never forwards `fromHold`: its public body is the strict createReservationRequest.
+ */
+export const createReservationInternalRequest = createReservationRequest.extend({ fromHold: z.uuid().optional() });
+
 /** Internal: what the booking side asks the seat service to hold (all or nothing). */
 export const holdSeatsRequest = z.strictObject({
   reservationId: z.uuid(),
@@ -69,7 +75,22 @@ export const holdSeatsRequest = z.strictObject({
   holdSeconds: z.number().int().min(1).max(3_600),
   /** The buyer: one live hold per user and schedule (no seat hoarding). */
   userId: z.uuid().optional(),
+  /**
+   * A transfer: these seats may be held by this hold (the waiting list's routing hold or offer)
+   * instead of being on sale; they move to the new hold in the same transaction.
+   */
+  fromHold: z.uuid().optional(),
 });
+
+/** Join a sold-out schedule's waiting list (docs/waiting-list.md). */
+export const joinWaitingListRequest = z.strictObject({
+  seatCount: z.number().int("a whole number").min(1).max(MAX_SEATS_PER_RESERVATION, `at most ${MAX_SEATS_PER_RESERVATION} seats`),
+  section: z.string().regex(/^[A-Z][A-Z0-9]{0,7}$/, "a section name like VIP").optional(),
+});
+export type JoinWaitingListRequest = z.infer<typeof joinWaitingListRequest>;
+
+/** Internal: the waiting list asks the seat service to route a schedule's released seats to it. */
+export const waitlistSeatsRequest = z.strictObject({ section: joinWaitingListRequest.shape.section });
 export type HoldSeatsRequest = z.infer<typeof holdSeatsRequest>;
 
 export const releaseSeatsRequest = z.strictObject({

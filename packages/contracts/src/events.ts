@@ -33,7 +33,20 @@ export const SeatReleaseReason = z.enum(["released", "expired", "payment_decline
 export const SeatsReleased = defineEvent(
   "SeatsReleased",
   "seats-released",
-  z.object({ scheduleId: id, reservationId: id, seatNumbers, reason: SeatReleaseReason }),
+  z.object({
+    scheduleId: id,
+    /** Whose hold ended: a reservation's, or (with `holdKind`) one the waiting list made. */
+    reservationId: id,
+    seatNumbers,
+    reason: SeatReleaseReason,
+    /** Absent for a reservation's hold; `routing` or `offer` for the waiting list's holds. */
+    holdKind: z.enum(["routing", "offer"]).optional(),
+    /**
+     * Present when the schedule has a waiting list: the seats did not go back on sale but into
+     * this routing hold, for the waiting-list service to offer (docs/waiting-list.md).
+     */
+    routingHold: id.optional(),
+  }),
 );
 
 export const ScheduleSoldOut = defineEvent(
@@ -128,6 +141,35 @@ export const DeadLetter = defineEvent(
   }),
 );
 
+// The waiting list (docs/waiting-list.md), owned by the waitlist service.
+const entry = { entryId: id, userId: id, scheduleId: id, concertId: id };
+
+export const WaitingListJoined = defineEvent(
+  "WaitingListJoined",
+  "waiting-list-joined",
+  z.object({ ...entry, seatCount: z.number().int().min(1), section: z.string().min(1).max(8).nullable(), joinedAt: instant }),
+);
+
+export const WaitingListLeft = defineEvent("WaitingListLeft", "waiting-list-left", z.object({ ...entry, leftAt: instant }));
+
+export const SeatsOffered = defineEvent(
+  "SeatsOffered",
+  "seats-offered",
+  z.object({ ...entry, offerId: id, seatNumbers, amount: z.number().int().min(0), expiresAt: instant }),
+);
+
+export const OfferClaimed = defineEvent(
+  "OfferClaimed",
+  "offer-claimed",
+  z.object({ ...entry, offerId: id, reservationId: id, seatNumbers, claimedAt: instant }),
+);
+
+export const OfferExpired = defineEvent(
+  "OfferExpired",
+  "offer-expired",
+  z.object({ ...entry, offerId: id, seatNumbers, expiredAt: instant }),
+);
+
 /**
  * A liveness probe of the event path, not a business event: each consuming app publishes one
  * every few seconds through its own path (its sidecar, or for the reservation service Dapr's
@@ -156,6 +198,11 @@ export const allEvents = [
   PaymentApproved,
   PaymentDeclined,
   PaymentRefunded,
+  WaitingListJoined,
+  WaitingListLeft,
+  SeatsOffered,
+  OfferClaimed,
+  OfferExpired,
   DeadLetter,
 ] as const;
 
@@ -174,6 +221,11 @@ export const TOPIC_PUBLISHERS: Record<string, string> = {
   [PaymentApproved.topic]: "wallet",
   [PaymentDeclined.topic]: "wallet",
   [PaymentRefunded.topic]: "wallet",
+  [WaitingListJoined.topic]: "waitlist",
+  [WaitingListLeft.topic]: "waitlist",
+  [SeatsOffered.topic]: "waitlist",
+  [OfferClaimed.topic]: "waitlist",
+  [OfferExpired.topic]: "waitlist",
 };
 
 /** The internal topic of Dapr's outbox for an app's topic (`pkg/runtime/pubsub/outbox.go`). */

@@ -56,7 +56,7 @@ const spec = (name: string, n: number, extra: Partial<ServiceSpec> = {}): Servic
 export const SERVICES: ServiceSpec[] = [
   spec("concert", 1),
   // Short sweeper grace locally, so a hold left by a dead saga is visibly released in seconds.
-  spec("seat", 2, { env: () => ({ HOLD_SWEEP_INTERVAL_MS: "500", HOLD_GRACE_SECONDS: "1" }) }),
+  spec("seat", 2, { env: () => ({ HOLD_SWEEP_INTERVAL_MS: "500", HOLD_GRACE_SECONDS: "1", ROUTING_HOLD_SECONDS: "20" }) }),
   spec("user", 3, {
     env: (s) => ({ JWT_PRIVATE_KEY: s.jwtPrivateKey, ADMIN_EMAIL: "admin@concert.local", ADMIN_PASSWORD: s.adminPassword }),
   }),
@@ -82,6 +82,7 @@ export const SERVICES: ServiceSpec[] = [
   }),
   spec("notification", 9),
   spec("mypage", 10),
+  spec("waitlist", 12),
   spec("web", 11, { database: false }),
   spec("mock-dataplatform", 80, { appPort: 4080, database: false, sidecar: false, dir: "tools/mock-dataplatform" }),
   spec("gateway", 0, { appPort: 8080, database: false, env: (s) => ({ QUEUE_PASS_SECRET: s.queuePassSecret, REDIS_URL: INFRA.redisUrl }) }),

@@ -4,7 +4,7 @@ import { PRINCIPAL_HEADERS, type Principal } from "./auth";
 import { createBreaker } from "./breaker";
 import type { ServiceConfig } from "./config";
 import { currentContext } from "./context";
-import { problems } from "./errors";
+import { HttpProblem, problems } from "./errors";
 
 export interface UpstreamRequest {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -72,6 +72,13 @@ const poolOf = (origin: string) => {
   }
   return pool;
 };
+
+/** An upstream's problem answer, thrown on as this service's own: status, type and fields kept. */
+export function upstreamProblem(res: UpstreamResponse): HttpProblem {
+  const { type, title, status: _status, detail, instance: _instance, ...rest } = (res.body ?? {}) as Record<string, unknown>;
+  const slug = typeof type === "string" ? type.replace(/^\/problems\//, "") : "upstream-error";
+  return new HttpProblem(res.status, slug, typeof title === "string" ? title : "Upstream error", typeof detail === "string" ? detail : undefined, rest);
+}
 
 /** The target could not answer (sidecar or app down, timeout, 5xx): counts against its breaker. */
 export class UpstreamUnavailable extends Error {

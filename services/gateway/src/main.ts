@@ -28,6 +28,8 @@ runMain(async () => {
     ranking: upstream("ranking"),
     notification: upstream("notification"),
     mypage: upstream("mypage"),
+    // A claim makes a reservation (a synchronous seat transfer), as a booking does.
+    waitlist: upstream("waitlist", Math.max(15_000, config.UPSTREAM_TIMEOUT_MS)),
     web: upstream("web"),
   };
   // Access tokens are verified with the user service's public keys; the gateway cannot sign any.

@@ -3,6 +3,7 @@ import { loadNotificationConfig } from "./config";
 import { type NoticeMessage, subscribeNotices } from "./events/handlers";
 import { noticeRoutes } from "./http/routes";
 import { Notices1763700000600 } from "./infra/migrations/1763700000600-notices";
+import { OfferNotices1763700000610 } from "./infra/migrations/1763700000610-offer-notices";
 
 runMain(async () => {
   const config = loadNotificationConfig();
@@ -11,7 +12,7 @@ runMain(async () => {
     name: "notification",
     config,
     entities: [],
-    migrations: [CreateDeliveriesTable1763700000002, Notices1763700000600],
+    migrations: [CreateDeliveriesTable1763700000002, Notices1763700000600, OfferNotices1763700000610],
     routes: ({ ds }) => [noticeRoutes(ds)],
     subscribe: ({ subscriptions, uow }) => subscribeNotices(subscriptions, uow, () => deliveries?.wake()),
     workers: ({ ds, dapr, log }) => {

@@ -11,6 +11,11 @@ export const loadSeatConfig = (env = process.env) =>
       HOLD_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
       /** How long past its expiry a hold is left to its saga before the sweeper releases it (s). */
       HOLD_GRACE_SECONDS: z.coerce.number().int().min(0).default(30),
+      /**
+       * How long seats released in a schedule with a waiting list wait for the list to offer
+       * them before the sweeper puts them on sale (s): the list normally acts within a second.
+       */
+      ROUTING_HOLD_SECONDS: z.coerce.number().int().min(1).default(60),
       /** How stale a seat map may be for changes made by another replica (ms). */
       SEAT_MAP_MAX_AGE_MS: z.coerce.number().int().min(0).default(1_000),
     },

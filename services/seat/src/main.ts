@@ -10,6 +10,7 @@ import { Seats1763700000200 } from "./infra/migrations/1763700000200-seats";
 import { UserHolds1763700000210 } from "./infra/migrations/1763700000210-user-holds";
 import { ScheduleStartsAt1763700000220 } from "./infra/migrations/1763700000220-schedule-starts-at";
 import { SeatsPerFan1763700000230 } from "./infra/migrations/1763700000230-seats-per-fan";
+import { WaitingList1763700000240 } from "./infra/migrations/1763700000240-waiting-list";
 import { SeatMaps } from "./infra/seat-maps";
 import { HoldSweeper } from "./infra/sweeper";
 
@@ -20,7 +21,7 @@ runMain(async () => {
   const seatsOf = (ds: DataSource, uow: UnitOfWork) => {
     if (!seats) {
       const maps = new SeatMaps(ds, config.SEAT_MAP_MAX_AGE_MS);
-      seats = { maps, holds: new SeatHolds(uow, (scheduleId) => maps.changed(scheduleId)) };
+      seats = { maps, holds: new SeatHolds(uow, config.ROUTING_HOLD_SECONDS, (scheduleId) => maps.changed(scheduleId)) };
     }
     return seats;
   };
@@ -28,7 +29,7 @@ runMain(async () => {
     name: "seat",
     config,
     entities: [ScheduleInventory, Seat],
-    migrations: [Seats1763700000200, UserHolds1763700000210, ScheduleStartsAt1763700000220, SeatsPerFan1763700000230],
+    migrations: [Seats1763700000200, UserHolds1763700000210, ScheduleStartsAt1763700000220, SeatsPerFan1763700000230, WaitingList1763700000240],
     routes: ({ ds, uow }) => {
       const { holds, maps } = seatsOf(ds, uow);
       return [seatRoutes(ds, holds, maps)];

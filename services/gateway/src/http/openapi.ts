@@ -4,6 +4,7 @@ import {
   createReservationRequest,
   createScheduleRequest,
   joinQueueRequest,
+  joinWaitingListRequest,
   loginRequest,
   signUpRequest,
 } from "@concert/contracts";
@@ -198,7 +199,44 @@ export const openApiDocument = {
     },
     "/api/me/wallet/history": { get: { summary: "My charges, payments and refunds (read model)", ...user, responses: { 200: json("items") } } },
     "/api/me/reservations": { get: { summary: "My reservations with their timeline (read model)", ...user, responses: { 200: json("items") } } },
-    "/api/me/notifications": { get: { summary: "My notices", ...user, responses: { 200: json("items") } } },
+    "/api/me/notifications": { get: { summary: "My notices (each about a reservationId or a waiting-list offerId)", ...user, responses: { 200: json("items") } } },
+    "/api/me/waiting-list": { get: { summary: "My waiting-list entries with their offers (read model)", ...user, responses: { 200: json("items") } } },
+    "/api/schedules/{id}/waiting-list": {
+      post: {
+        operationId: "joinWaitingList",
+        summary: "Join a sold-out schedule's waiting list (or one section's), asking for 1–8 seats; released seats are offered first come, first served",
+        ...user,
+        parameters: [idParam],
+        requestBody: body(joinWaitingListRequest),
+        responses: {
+          201: { ...json("The entry: status WAITING, position"), links: { MyEntry: { operationId: "getMyWaitingListEntry", parameters: { id: "$request.path.id" } } } },
+          409: { ...problem, description: "Seats are still on sale (availableSeats: book instead), you are already on this list (entryId), or more seats than the schedule's seats per fan" },
+        },
+      },
+    },
+    "/api/schedules/{id}/waiting-list/me": {
+      get: {
+        operationId: "getMyWaitingListEntry",
+        summary: "My entry on the schedule's waiting list: status, position while WAITING, and its offer (seats, amount, expiresAt) once OFFERED",
+        ...user,
+        parameters: [idParam],
+        responses: { 200: json("The entry") },
+      },
+      delete: {
+        summary: "Leave the waiting list; an open offer is declined and its seats pass to the next in line",
+        ...user,
+        parameters: [idParam],
+        responses: { 200: json("The entry, LEFT") },
+      },
+    },
+    "/api/waiting-list/offers/{id}/claim": {
+      post: {
+        summary: "Claim an offer: it becomes a reservation in PENDING_PAYMENT (no waiting room), paid like any other. Claiming again answers the same reservation",
+        ...user,
+        parameters: [idParam],
+        responses: { 201: json("The reservation (Location: /api/reservations/{id})"), 409: { ...problem, description: "The offer has ended (status EXPIRED or DECLINED)" } },
+      },
+    },
     "/api/rankings/sold-out": { get: { summary: "Fastest sell-outs", parameters: limit, responses: { 200: json("items") } } },
     "/api/rankings/popular": { get: { summary: "Most booked concerts", parameters: limit, responses: { 200: json("items") } } },
     "/api/admin/concerts": {
@@ -247,10 +285,16 @@ export const openApiDocument = {
       get: {
         operationId: "getSaleConsole",
         summary:
-          "The live sale console of a schedule (admin): sold, held and available seats, revenue, bookings per minute and sold-out time from the sales read model (built from events), with the concert's queue (waiting, admitted, admissions per minute)",
+          "The live sale console of a schedule (admin): sold, held and available seats, revenue, bookings per minute and sold-out time from the sales read model (built from events), with the concert's queue (waiting, admitted, admissions per minute) and the schedule's waiting list",
         ...admin,
         parameters: [idParam],
-        responses: { 200: json("The schedule's sale as the read model has it; queue is null when the queue cannot be asked"), 400: problem, 401: problem, 403: problem, 404: problem },
+        responses: {
+          200: json("The schedule's sale as the read model has it, with queue and waitingList (waiting, offered, seatsAsked); each null when its service cannot be asked"),
+          400: problem,
+          401: problem,
+          403: problem,
+          404: problem,
+        },
       },
     },
   }),

@@ -1,5 +1,5 @@
-import { concertListQuery, createReservationRequest, joinQueueRequest, uuidParam } from "@concert/contracts";
-import { QUEUE_TOKEN_ID_HEADER, type TokenVerifier, Router, type Upstream, validate } from "@concert/platform";
+import { concertListQuery, createReservationRequest, joinQueueRequest, joinWaitingListRequest, uuidParam } from "@concert/contracts";
+import { QUEUE_TOKEN_ID_HEADER, type TokenVerifier, Router, type Upstream, type UpstreamResponse, validate } from "@concert/platform";
 import type { Context } from "koa";
 import { authenticate, principalOf, requireRole } from "./auth";
 import { openApiDocument } from "./openapi";
@@ -18,6 +18,7 @@ export interface Upstreams {
   ranking: Upstream;
   notification: Upstream;
   mypage: Upstream;
+  waitlist: Upstream;
   web: Upstream;
 }
 
@@ -139,6 +140,22 @@ export function publicRoutes(up: Upstreams, options: GatewayOptions): Router {
     reply(ctx, await up.reservation.call({ method: "DELETE", path: `/reservations/${id(ctx)}`, principal: principalOf(ctx) }));
   });
 
+  // Waiting list of a sold-out schedule (docs/waiting-list.md): no queue, the line is the list.
+  router.post("/schedules/:id/waiting-list", auth, async (ctx) => {
+    const scheduleId = id(ctx);
+    const body = validate(joinWaitingListRequest, ctx.request.body ?? {});
+    reply(ctx, await up.waitlist.call({ method: "POST", path: `/lists/${scheduleId}/entries`, body, principal: principalOf(ctx) }));
+  });
+  router.get("/schedules/:id/waiting-list/me", auth, async (ctx) => {
+    reply(ctx, await up.waitlist.call({ method: "GET", path: `/lists/${id(ctx)}/entries/me`, principal: principalOf(ctx) }));
+  });
+  router.delete("/schedules/:id/waiting-list/me", auth, async (ctx) => {
+    reply(ctx, await up.waitlist.call({ method: "DELETE", path: `/lists/${id(ctx)}/entries/me`, principal: principalOf(ctx) }));
+  });
+  router.post("/waiting-list/offers/:id/claim", auth, async (ctx) => {
+    reply(ctx, await up.waitlist.call({ method: "POST", path: `/offers/${id(ctx)}/claim`, principal: principalOf(ctx) }));
+  });
+
   // Wallet
   router.get("/me/wallet", auth, async (ctx) => {
     const principal = principalOf(ctx);
@@ -170,6 +187,10 @@ export function publicRoutes(up: Upstreams, options: GatewayOptions): Router {
     const principal = principalOf(ctx);
     reply(ctx, await up.mypage.call({ method: "GET", path: `/users/${principal.userId}/wallet-history`, principal }));
   });
+  router.get("/me/waiting-list", auth, async (ctx) => {
+    const principal = principalOf(ctx);
+    reply(ctx, await up.mypage.call({ method: "GET", path: `/users/${principal.userId}/waiting-list`, principal }));
+  });
   router.get("/me/notifications", auth, async (ctx) => {
     const principal = principalOf(ctx);
     reply(ctx, await up.notification.call({ method: "GET", path: `/users/${principal.userId}/notifications`, principal }));
@@ -182,13 +203,19 @@ export function publicRoutes(up: Upstreams, options: GatewayOptions): Router {
   router.post("/admin/concerts/:id/schedules", ...admin, async (ctx) => {
     reply(ctx, await up.concert.call({ method: "POST", path: `/concerts/${id(ctx)}/schedules`, body: ctx.request.body ?? {} }));
   });
-  // The live sale console: the sales read model (built from events) and the concert's line.
+  // The live sale console: the sales read model (built from events), the concert's line and
+  // the schedule's waiting list (each null while its service does not answer).
   router.get("/admin/schedules/:id/console", ...admin, async (ctx) => {
-    const res = await up.ranking.call({ method: "GET", path: `/sales/${id(ctx)}` });
+    const scheduleId = id(ctx);
+    const res = await up.ranking.call({ method: "GET", path: `/sales/${scheduleId}` });
     if (res.status === 200) {
       const sales = res.body as { concertId: string };
-      const line = await up.queue.call({ method: "GET", path: `/queues/${sales.concertId}` }).catch(() => undefined);
-      res.body = { ...sales, queue: line?.status === 200 ? line.body : null };
+      const ok = (r: UpstreamResponse | undefined) => (r?.status === 200 ? r.body : null);
+      const [line, list] = await Promise.all([
+        up.queue.call({ method: "GET", path: `/queues/${sales.concertId}` }).catch(() => undefined),
+        up.waitlist.call({ method: "GET", path: `/lists/${scheduleId}/stats` }).catch(() => undefined),
+      ]);
+      res.body = { ...sales, queue: ok(line), waitingList: ok(list) };
     }
     reply(ctx, res);
   });

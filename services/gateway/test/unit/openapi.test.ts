@@ -8,7 +8,7 @@ afterAll(() => shutdownBreakers());
 describe("the OpenAPI document", () => {
   it("documents exactly the routes the gateway serves, method by method", () => {
     const config = loadConfig("gateway", serviceEnv, { PORT: "0" });
-    const names = ["concert", "seat", "user", "queue", "reservation", "wallet", "ranking", "notification", "mypage"] as const;
+    const names = ["concert", "seat", "user", "queue", "reservation", "wallet", "ranking", "notification", "mypage", "waitlist"] as const;
     const upstreams = Object.fromEntries(names.map((n) => [n, new Upstream(n, config, { timeoutMs: 1_000 })])) as unknown as Upstreams;
     const router = publicRoutes(upstreams, {
       verifier: { keys: createLocalJWKSet({ keys: [] }), issuer: "test", audience: "test" },

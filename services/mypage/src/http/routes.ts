@@ -63,5 +63,35 @@ export function mypageRoutes(ds: DataSource): Router {
     };
   });
 
+  /** The user's waiting-list entries, the open ones first, with their offers. */
+  router.get("/users/:userId/waiting-list", async (ctx) => {
+    const userId = own(ctx);
+    const rows: Array<Record<string, any>> = await ds.query(
+      `SELECT entry_id, schedule_id, concert_id, seat_count, section, status, joined_at, offer_id, offer_seats, offer_amount, offer_expires_at, reservation_id
+       FROM my_waiting_list WHERE user_id = ? ORDER BY status_rank, joined_at DESC`,
+      [userId],
+    );
+    ctx.body = {
+      items: rows.map((r) => ({
+        entryId: r.entry_id,
+        scheduleId: r.schedule_id,
+        concertId: r.concert_id,
+        seatCount: r.seat_count,
+        section: r.section,
+        status: r.status,
+        joinedAt: iso(r.joined_at),
+        offer: r.offer_id
+          ? {
+              offerId: r.offer_id,
+              seatNumbers: typeof r.offer_seats === "string" ? JSON.parse(r.offer_seats) : r.offer_seats,
+              amount: r.offer_amount === null ? null : Number(r.offer_amount),
+              expiresAt: iso(r.offer_expires_at),
+              reservationId: r.reservation_id,
+            }
+          : null,
+      })),
+    };
+  });
+
   return router;
 }

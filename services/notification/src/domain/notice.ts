@@ -1,4 +1,4 @@
-export type NoticeKind = "confirmed" | "failed" | "expired" | "cancelled";
+export type NoticeKind = "confirmed" | "failed" | "expired" | "cancelled" | "offered" | "offer_expired";
 
 export interface Notice {
   kind: NoticeKind;
@@ -26,4 +26,17 @@ export function failedNotice(seatNumbers: string[], reason: string): Notice {
 
 export function cancelledNotice(seatNumbers: string[], refundedAmount: number): Notice {
   return { kind: "cancelled", title: "Booking cancelled", message: `Your booking of ${seats(seatNumbers)} was cancelled. ${refundedAmount} points were refunded.` };
+}
+
+/** A waiting-list offer: the seats are held for the fan until the claim deadline. */
+export function offeredNotice(seatNumbers: string[], amount: number, expiresAt: string): Notice {
+  return {
+    kind: "offered",
+    title: "Seats are yours to claim",
+    message: `From the waiting list: ${seats(seatNumbers)} for ${amount} points are held for you until ${expiresAt}. Claim them to book.`,
+  };
+}
+
+export function offerExpiredNotice(seatNumbers: string[]): Notice {
+  return { kind: "offer_expired", title: "Offer expired", message: `Your waiting-list offer of ${seats(seatNumbers)} was not claimed in time and passed on.` };
 }

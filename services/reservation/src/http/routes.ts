@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createReservationRequest, ReservationCreated, uuidParam } from "@concert/contracts";
+import { createReservationInternalRequest, ReservationCreated, uuidParam } from "@concert/contracts";
 import {
   QUEUE_TOKEN_ID_HEADER,
   idempotent,
@@ -64,7 +64,9 @@ export function reservationRoutes({ config, store, workflows, seat, wallet, idem
 
   router.post("/reservations", idempotent(idempotency), async (ctx) => {
     const userId = validate(uuidParam, ctx.get(PRINCIPAL_HEADERS.userId), "user");
-    const body = validate(createReservationRequest, ctx.request.body);
+    // `fromHold` comes only from the waiting list's claim (the gateway's public body is strict);
+    // the seat service moves only seats that hold keeps for this very fan.
+    const body = validate(createReservationInternalRequest, ctx.request.body);
     const queueToken = ctx.get(QUEUE_TOKEN_ID_HEADER) ? validate(uuidParam, ctx.get(QUEUE_TOKEN_ID_HEADER), "queue token") : undefined;
     // With an Idempotency-Key the reservation's id comes from it: a retry after a lost answer
     // (the seat call timed out after the hold committed, or we stopped after it) finds its own

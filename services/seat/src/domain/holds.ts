@@ -4,6 +4,7 @@ export interface SeatRow {
   seatNumber: string;
   status: SeatStatus;
   reservationId: string | null;
+  userId: string | null;
   price: number;
 }
 
@@ -13,15 +14,25 @@ export type HoldDecision =
   | { kind: "already-held"; amount: number }
   | { kind: "unavailable"; seatNumbers: string[] };
 
+/** A transfer's source: seats held by this hold count as free, if nobody or this fan holds them. */
+export interface HoldSource {
+  fromHold: string;
+  userId: string | undefined;
+}
+
 /**
  * All or nothing: every requested seat must exist and be AVAILABLE (or already held by this
- * very reservation, which makes a retried hold harmless).
+ * very reservation, which makes a retried hold harmless, or by the hold a transfer moves them from).
  */
-export function decideHold(requested: readonly string[], rows: readonly SeatRow[], reservationId: string): HoldDecision {
+export function decideHold(requested: readonly string[], rows: readonly SeatRow[], reservationId: string, source?: HoldSource): HoldDecision {
   const byNumber = new Map(rows.map((r) => [r.seatNumber, r]));
+  const free = (r: SeatRow) =>
+    r.status === SeatStatus.available ||
+    (r.status === SeatStatus.held && r.reservationId === reservationId) ||
+    (r.status === SeatStatus.held && !!source && r.reservationId === source.fromHold && (r.userId === null || r.userId === source.userId));
   const unavailable = requested.filter((n) => {
     const r = byNumber.get(n);
-    return !r || (r.status !== SeatStatus.available && !(r.status === SeatStatus.held && r.reservationId === reservationId));
+    return !r || !free(r);
   });
   if (unavailable.length) return { kind: "unavailable", seatNumbers: unavailable };
   const amount = requested.reduce((sum, n) => sum + byNumber.get(n)!.price, 0);

@@ -1,4 +1,4 @@
-import { holdSeatsRequest, releaseSeatsRequest, uuidParam } from "@concert/contracts";
+import { holdSeatsRequest, releaseSeatsRequest, uuidParam, waitlistSeatsRequest } from "@concert/contracts";
 import { Router, validate } from "@concert/platform";
 import type { DataSource } from "typeorm";
 import { z } from "zod";
@@ -35,6 +35,12 @@ export function seatRoutes(ds: DataSource, holds: SeatHolds, maps: SeatMaps): Ro
     const reservationId = validate(uuidParam, ctx.params.reservationId, "path");
     const { reason } = validate(releaseSeatsRequest, ctx.request.body ?? {});
     ctx.body = { reservationId, released: await holds.release(reservationId, reason) };
+  });
+
+  /** The waiting list's join: released seats of the schedule go to it from now on (409 while seats are on sale). */
+  router.post("/schedules/:id/waitlist", async (ctx) => {
+    const { section } = validate(waitlistSeatsRequest, ctx.request.body ?? {});
+    ctx.body = await holds.routeToWaitingList(validate(uuidParam, ctx.params.id, "path"), section);
   });
 
   /** The seat map: one shared snapshot per schedule, with an ETag (304 when unchanged). */

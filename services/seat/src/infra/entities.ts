@@ -27,6 +27,10 @@ export class ScheduleInventory {
   @Column({ name: "sold_out_at", type: "datetime", precision: 3, nullable: true })
   soldOutAt!: Date | null;
 
+  /** Since when released seats go to the waiting list instead of back on sale (null: never). */
+  @Column({ name: "waitlisted_at", type: "datetime", precision: 3, nullable: true })
+  waitlistedAt!: Date | null;
+
   @CreateDateColumn({ name: "created_at", type: "datetime", precision: 3 })
   createdAt!: Date;
 }

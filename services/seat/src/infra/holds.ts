@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   type HoldSeatsRequest,
   ScheduleSoldOut,
@@ -61,6 +62,8 @@ function view(reservationId: string, rows: HeldRow[]): HoldView {
 export class SeatHolds {
   constructor(
     private readonly uow: UnitOfWork,
+    /** How long released seats wait in a routing hold for the waiting list before going on sale (s). */
+    private readonly routingHoldSeconds: number,
     /** Told after a committed change of a schedule's seats (the seat-map snapshot). */
     private readonly changed: (scheduleId: string) => void = () => undefined,
   ) {}
@@ -73,18 +76,25 @@ export class SeatHolds {
         throw problems.conflict("Booking for this schedule has not opened yet.", { bookingOpensAt: inventory.bookingOpensAt.toISOString() });
       }
       const rows: SeatRow[] = await tx.manager.query(
-        `SELECT seat_number AS seatNumber, status, reservation_id AS reservationId, price FROM seats
+        `SELECT seat_number AS seatNumber, status, reservation_id AS reservationId, user_id AS userId, price FROM seats
          WHERE schedule_id = ? AND seat_number IN (?) ORDER BY seat_number FOR UPDATE`,
         [req.scheduleId, req.seatNumbers],
       );
-      const decision = decideHold(req.seatNumbers, rows, req.reservationId);
+      const source = req.fromHold ? { fromHold: req.fromHold, userId: req.userId } : undefined;
+      const decision = decideHold(req.seatNumbers, rows, req.reservationId, source);
       if (decision.kind === "unavailable") {
         throw problems.conflict("Some of the seats are not available.", { unavailableSeats: decision.seatNumbers });
       }
       if (decision.kind === "hold") {
+        // A transfer from the waiting list: from its routing hold to an offer, or from an offer
+        // to the fan's reservation (which keeps the fan's one live hold).
+        const from = req.fromHold ? await this.listHoldKind(tx, req.fromHold) : undefined;
+        if (req.fromHold) await tx.manager.query("UPDATE user_holds SET reservation_id = ? WHERE reservation_id = ?", [req.reservationId, req.fromHold]);
         if (req.userId) {
           await this.claimForUser(tx, req.scheduleId, req.userId, req.reservationId);
-          if (inventory.maxSeatsPerFan !== null) await this.withinSeatsPerFan(tx, req.scheduleId, req.userId, req.seatNumbers.length, inventory.maxSeatsPerFan);
+          if (inventory.maxSeatsPerFan !== null) {
+            await this.withinSeatsPerFan(tx, req.scheduleId, req.userId, req.seatNumbers.length, inventory.maxSeatsPerFan, req.fromHold);
+          }
         }
         const expiresAt = new Date(now.getTime() + req.holdSeconds * 1000);
         await tx.manager.query(
@@ -92,16 +102,53 @@ export class SeatHolds {
            WHERE schedule_id = ? AND seat_number IN (?)`,
           [req.reservationId, req.userId ?? null, expiresAt, req.scheduleId, req.seatNumbers],
         );
-        tx.publish(
-          SeatsHeld,
-          { scheduleId: req.scheduleId, reservationId: req.reservationId, seatNumbers: [...req.seatNumbers].sort(), amount: decision.amount, expiresAt: expiresAt.toISOString() },
-          req.scheduleId,
-        );
+        if (req.fromHold) {
+          await tx.manager.query(
+            "DELETE FROM list_holds WHERE hold_id = ? AND NOT EXISTS (SELECT 1 FROM seats WHERE reservation_id = ? AND status = 'HELD')",
+            [req.fromHold, req.fromHold],
+          );
+        }
+        if (from === "ROUTING") {
+          // An offer: the waiting list tells of it (SeatsOffered); it is no reservation's hold.
+          await tx.manager.query("INSERT IGNORE INTO list_holds (hold_id, schedule_id, kind) VALUES (?, ?, 'OFFER')", [req.reservationId, req.scheduleId]);
+        } else {
+          tx.publish(
+            SeatsHeld,
+            { scheduleId: req.scheduleId, reservationId: req.reservationId, seatNumbers: [...req.seatNumbers].sort(), amount: decision.amount, expiresAt: expiresAt.toISOString() },
+            req.scheduleId,
+          );
+        }
       }
       return { created: decision.kind === "hold", hold: view(req.reservationId, await tx.manager.query(HELD_ROWS, [req.reservationId])) };
     });
     if (result.created) this.changed(req.scheduleId);
     return result;
+  }
+
+  /**
+   * Routes the schedule's released seats to its waiting list from now on, if nothing is on sale
+   * (in `section`, if named): a fan joins only a list of what is sold out. Under the schedule's
+   * lock, which every release takes shared, so no release falls between the check and the switch.
+   */
+  async routeToWaitingList(scheduleId: string, section: string | undefined, now = new Date()): Promise<{ concertId: string; maxSeatsPerFan: number | null }> {
+    return this.uow.run(async (tx) => {
+      const [inventory]: Array<{ concertId: string; maxSeatsPerFan: number | null; waitlistedAt: Date | null }> = await tx.manager.query(
+        "SELECT concert_id AS concertId, max_seats_per_fan AS maxSeatsPerFan, waitlisted_at AS waitlistedAt FROM schedule_inventories WHERE schedule_id = ? FOR UPDATE",
+        [scheduleId],
+      );
+      if (!inventory) throw problems.notFound(`Schedule ${scheduleId}`);
+      const inSection = section ? " AND section = ?" : "";
+      const args = section ? [scheduleId, section] : [scheduleId];
+      const [counts]: Array<{ seats: number; available: number | null }> = await tx.manager.query(
+        `SELECT COUNT(*) AS seats, SUM(status = 'AVAILABLE') AS available FROM seats WHERE schedule_id = ?${inSection}`,
+        args,
+      );
+      if (!Number(counts!.seats)) throw problems.notFound(`Section ${section} of schedule ${scheduleId}`);
+      const available = Number(counts!.available ?? 0);
+      if (available > 0) throw problems.conflict("Seats are still on sale: book them instead.", { availableSeats: available });
+      if (!inventory.waitlistedAt) await tx.manager.query("UPDATE schedule_inventories SET waitlisted_at = ? WHERE schedule_id = ?", [now, scheduleId]);
+      return { concertId: inventory.concertId, maxSeatsPerFan: inventory.maxSeatsPerFan };
+    });
   }
 
   async get(reservationId: string): Promise<HoldView> {
@@ -150,25 +197,58 @@ export class SeatHolds {
   /**
    * HELD or RESERVED -> AVAILABLE for every seat of the reservation. Idempotent: releasing what
    * is no longer held changes nothing. With `expiredBefore`, only holds that expired before it.
+   * A schedule with a waiting list gets the seats instead, in a routing hold (never on sale
+   * meanwhile); a routing hold itself is released on sale (nobody on the list wanted them).
    */
-  async release(reservationId: string, reason: Reason, expiredBefore?: Date): Promise<string[]> {
+  async release(reservationId: string, reason: Reason, expiredBefore?: Date, now = new Date()): Promise<string[]> {
     const released = await this.uow.run(async (tx) => {
-      const rows: Array<{ scheduleId: string; seatNumber: string }> = await tx.manager.query(
-        `SELECT schedule_id AS scheduleId, seat_number AS seatNumber FROM seats
+      const [first] = await tx.manager.query("SELECT schedule_id AS scheduleId FROM seats WHERE reservation_id = ? LIMIT 1", [reservationId]);
+      if (!first) return [];
+      const scheduleId: string = first.scheduleId;
+      // Shared: releases run side by side, but not beside a fan joining the list (routeToWaitingList).
+      const [inventory]: Array<{ waitlistedAt: Date | null }> = await tx.manager.query(
+        "SELECT waitlisted_at AS waitlistedAt FROM schedule_inventories WHERE schedule_id = ? LOCK IN SHARE MODE",
+        [scheduleId],
+      );
+      const rows: Array<{ seatNumber: string }> = await tx.manager.query(
+        `SELECT seat_number AS seatNumber FROM seats
          WHERE reservation_id = ? AND ${expiredBefore ? "status = 'HELD' AND hold_expires_at < ?" : "status IN ('HELD', 'RESERVED')"}
          ORDER BY seat_number FOR UPDATE`,
         expiredBefore ? [reservationId, expiredBefore] : [reservationId],
       );
       if (!rows.length) return [];
       const seatNumbers = rows.map((r) => r.seatNumber);
-      await tx.manager.query(
-        `UPDATE seats SET status = 'AVAILABLE', reservation_id = NULL, user_id = NULL, hold_expires_at = NULL, version = version + 1
-         WHERE schedule_id = ? AND seat_number IN (?) AND reservation_id = ?`,
-        [rows[0]!.scheduleId, seatNumbers, reservationId],
-      );
+      const kind = await this.listHoldKind(tx, reservationId);
+      const routingHold = inventory?.waitlistedAt && kind !== "ROUTING" ? randomUUID() : undefined;
+      if (routingHold) {
+        await tx.manager.query(
+          `UPDATE seats SET status = 'HELD', reservation_id = ?, user_id = NULL, hold_expires_at = ?, version = version + 1
+           WHERE schedule_id = ? AND seat_number IN (?) AND reservation_id = ?`,
+          [routingHold, new Date(now.getTime() + this.routingHoldSeconds * 1000), scheduleId, seatNumbers, reservationId],
+        );
+        await tx.manager.query("INSERT INTO list_holds (hold_id, schedule_id, kind) VALUES (?, ?, 'ROUTING')", [routingHold, scheduleId]);
+      } else {
+        await tx.manager.query(
+          `UPDATE seats SET status = 'AVAILABLE', reservation_id = NULL, user_id = NULL, hold_expires_at = NULL, version = version + 1
+           WHERE schedule_id = ? AND seat_number IN (?) AND reservation_id = ?`,
+          [scheduleId, seatNumbers, reservationId],
+        );
+      }
       await tx.manager.query("DELETE FROM user_holds WHERE reservation_id = ?", [reservationId]);
-      tx.publish(SeatsReleased, { scheduleId: rows[0]!.scheduleId, reservationId, seatNumbers, reason }, rows[0]!.scheduleId);
-      return { scheduleId: rows[0]!.scheduleId, seatNumbers };
+      if (kind) await tx.manager.query("DELETE FROM list_holds WHERE hold_id = ? AND NOT EXISTS (SELECT 1 FROM seats WHERE reservation_id = ?)", [reservationId, reservationId]);
+      tx.publish(
+        SeatsReleased,
+        {
+          scheduleId,
+          reservationId,
+          seatNumbers,
+          reason,
+          ...(kind ? { holdKind: kind === "ROUTING" ? ("routing" as const) : ("offer" as const) } : {}),
+          ...(routingHold ? { routingHold } : {}),
+        },
+        scheduleId,
+      );
+      return { scheduleId, seatNumbers };
     });
     if (!Array.isArray(released)) this.changed(released.scheduleId);
     return Array.isArray(released) ? released : released.seatNumbers;
@@ -190,10 +270,11 @@ export class SeatHolds {
    * the schedule's cap. Runs after the fan's claim (`claimForUser`), which serializes the fan's
    * holds on the schedule, so two at once cannot both count the same room.
    */
-  private async withinSeatsPerFan(tx: Transaction, scheduleId: string, userId: string, asked: number, max: number): Promise<void> {
+  private async withinSeatsPerFan(tx: Transaction, scheduleId: string, userId: string, asked: number, max: number, movedFrom?: string): Promise<void> {
+    // Seats a transfer moves (an offer becoming the fan's reservation) are not counted twice.
     const [{ n }] = await tx.manager.query(
-      "SELECT COUNT(*) AS n FROM seats WHERE schedule_id = ? AND user_id = ? AND status IN ('HELD', 'RESERVED')",
-      [scheduleId, userId],
+      "SELECT COUNT(*) AS n FROM seats WHERE schedule_id = ? AND user_id = ? AND status IN ('HELD', 'RESERVED') AND NOT reservation_id <=> ?",
+      [scheduleId, userId, movedFrom ?? null],
     );
     const already = Number(n);
     if (already + asked > max) {
@@ -217,6 +298,12 @@ export class SeatHolds {
         heldReservationId: held.reservationId,
       });
     }
+  }
+
+  /** ROUTING or OFFER for a hold the waiting list made (locked), nothing for a reservation's. */
+  private async listHoldKind(tx: Transaction, holdId: string): Promise<"ROUTING" | "OFFER" | undefined> {
+    const [row] = await tx.manager.query("SELECT kind FROM list_holds WHERE hold_id = ? FOR UPDATE", [holdId]);
+    return row?.kind;
   }
 
   private async markSoldOutIfLast(

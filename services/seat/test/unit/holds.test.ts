@@ -1,10 +1,11 @@
 import { bookingOpen, decideHold, type SeatRow } from "../../src/domain/holds";
 import { countSeats } from "../../src/domain/seat";
 
-const row = (seatNumber: string, status: SeatRow["status"] = "AVAILABLE", reservationId: string | null = null): SeatRow => ({
+const row = (seatNumber: string, status: SeatRow["status"] = "AVAILABLE", reservationId: string | null = null, userId: string | null = null): SeatRow => ({
   seatNumber,
   status,
   reservationId,
+  userId,
   price: 100,
 });
 
@@ -28,6 +29,20 @@ describe("decideHold", () => {
 
   it("never lets a reservation take over seats it reserved and another holds", () => {
     expect(decideHold(["A-1-1"], [row("A-1-1", "RESERVED", "r1")], "r1").kind).toBe("unavailable");
+  });
+});
+
+describe("decideHold, a transfer from the waiting list's hold", () => {
+  it("takes seats of the source hold, whether nobody (routing) or this fan (offer) holds them", () => {
+    const rows = [row("A-1-1", "HELD", "routing"), row("A-1-2", "HELD", "offer", "u1")];
+    expect(decideHold(["A-1-1"], rows, "o1", { fromHold: "routing", userId: "u1" })).toEqual({ kind: "hold", amount: 100 });
+    expect(decideHold(["A-1-2"], rows, "r1", { fromHold: "offer", userId: "u1" })).toEqual({ kind: "hold", amount: 100 });
+  });
+
+  it("never takes another fan's offer, nor seats the source does not hold", () => {
+    const rows = [row("A-1-1", "HELD", "offer", "u1"), row("A-1-2", "HELD", "r2", "u2")];
+    expect(decideHold(["A-1-1"], rows, "r9", { fromHold: "offer", userId: "u2" })).toEqual({ kind: "unavailable", seatNumbers: ["A-1-1"] });
+    expect(decideHold(["A-1-2"], rows, "r9", { fromHold: "offer", userId: "u2" })).toEqual({ kind: "unavailable", seatNumbers: ["A-1-2"] });
   });
 });
 
