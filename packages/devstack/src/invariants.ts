@@ -57,6 +57,31 @@ interface PaymentRow {
   refunded_at: Date | null;
 }
 
+interface OfferRow {
+  id: string;
+  user_id: string;
+  schedule_id: string;
+  seat_numbers: string[] | string;
+  status: "OFFERED" | "CLAIMED";
+  expires_at: Date;
+  reservation_id: string | null;
+}
+
+/** Open and claimed waiting-list offers; none before the waitlist service first migrated its database. */
+async function waitlistOffers(scheduleIds?: string[]): Promise<OfferRow[]> {
+  try {
+    return await query<OfferRow>(
+      "waitlist",
+      `SELECT id, user_id, schedule_id, seat_numbers, status, expires_at, reservation_id FROM offers
+       WHERE status IN ('OFFERED', 'CLAIMED')${scheduleIds ? " AND schedule_id IN (?)" : ""}`,
+      scheduleIds ? [scheduleIds] : [],
+    );
+  } catch (err) {
+    if ((err as { errno?: number }).errno === 1146 || (err as { errno?: number }).errno === 1049) return [];
+    throw err;
+  }
+}
+
 async function query<T>(database: string, sql: string, params: unknown[] = []): Promise<T[]> {
   const db = await createConnection({
     host: "127.0.0.1",
@@ -116,6 +141,10 @@ export async function checkInvariants(scope: InvariantScope = {}): Promise<Invar
       continue;
     }
     const r = s.reservation_id ? byId.get(s.reservation_id) : undefined;
+    // Every hold ends: its saga, the waiting list or the seat sweeper releases it after expiry.
+    if (s.status === "HELD" && s.hold_expires_at && s.hold_expires_at.getTime() + heldGrace < now) {
+      fail("hold released after expiry", `${s.seat_number} HELD by ${s.reservation_id} since before ${s.hold_expires_at.toISOString()}`);
+    }
     if (!r) {
       // Holds taken directly on the seat service (its own tests, the benchmark's baseline) have
       // no aggregate; within the schedules of a scope, every taken seat must have one.
@@ -127,8 +156,26 @@ export async function checkInvariants(scope: InvariantScope = {}): Promise<Invar
     }
     if (s.status === "RESERVED" && r.status !== "CONFIRMED") fail("reserved seat is sold", `${s.seat_number} RESERVED by ${r.id} in ${r.status}`);
     if (s.status === "HELD" && r.status !== "PENDING_PAYMENT") fail("held seat is pending", `${s.seat_number} HELD by ${r.id} in ${r.status}`);
-    if (s.status === "HELD" && s.hold_expires_at && s.hold_expires_at.getTime() + heldGrace < now) {
-      fail("hold released after expiry", `${s.seat_number} HELD by ${r.id} since before ${s.hold_expires_at.toISOString()}`);
+  }
+
+  // The waiting list (docs/waiting-list.md): an open offer holds its seats (so no one else, and
+  // not the public, has them) and ends with its claim window; a claimed offer is its fan's
+  // reservation of the same seats.
+  const offers = await waitlistOffers(scope.scheduleIds);
+  const seatAt = new Map(seats.map((s) => [`${s.schedule_id}/${s.seat_number}`, s]));
+  for (const o of offers) {
+    const offered: string[] = typeof o.seat_numbers === "string" ? JSON.parse(o.seat_numbers) : o.seat_numbers;
+    if (o.status === "OFFERED") {
+      for (const n of offered) {
+        const s = seatAt.get(`${o.schedule_id}/${n}`);
+        if (s?.status !== "HELD" || s.reservation_id !== o.id) fail("open offer holds its seats", `${n} of offer ${o.id} is ${s ? `${s.status} by ${s.reservation_id}` : "AVAILABLE"}`);
+      }
+      if (o.expires_at.getTime() + pendingGrace < now) fail("offer ends with its window", `offer ${o.id} OFFERED since before ${o.expires_at.toISOString()}`);
+    } else {
+      const r = o.reservation_id ? byId.get(o.reservation_id) : undefined;
+      if (!r || r.userId !== o.user_id || [...r.seatNumbers].sort().join() !== [...offered].sort().join()) {
+        fail("claimed offer is its fan's reservation", `offer ${o.id} claimed as ${o.reservation_id}: ${r ? `${r.userId} ${r.seatNumbers.join(",")}` : "no such reservation"}`);
+      }
     }
   }
 

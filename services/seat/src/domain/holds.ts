@@ -22,12 +22,13 @@ export interface HoldSource {
 
 /**
  * All or nothing: every requested seat must exist and be AVAILABLE (or already held by this
- * very reservation, which makes a retried hold harmless, or by the hold a transfer moves them from).
+ * very reservation, which makes a retried hold harmless); a transfer's seats must be held by its source.
  */
 export function decideHold(requested: readonly string[], rows: readonly SeatRow[], reservationId: string, source?: HoldSource): HoldDecision {
   const byNumber = new Map(rows.map((r) => [r.seatNumber, r]));
+  // A transfer takes only what its source holds: a seat back on sale meanwhile is the public's.
   const free = (r: SeatRow) =>
-    r.status === SeatStatus.available ||
+    (r.status === SeatStatus.available && !source) ||
     (r.status === SeatStatus.held && r.reservationId === reservationId) ||
     (r.status === SeatStatus.held && !!source && r.reservationId === source.fromHold && (r.userId === null || r.userId === source.userId));
   const unavailable = requested.filter((n) => {

@@ -39,10 +39,12 @@ describe("decideHold, a transfer from the waiting list's hold", () => {
     expect(decideHold(["A-1-2"], rows, "r1", { fromHold: "offer", userId: "u1" })).toEqual({ kind: "hold", amount: 100 });
   });
 
-  it("never takes another fan's offer, nor seats the source does not hold", () => {
-    const rows = [row("A-1-1", "HELD", "offer", "u1"), row("A-1-2", "HELD", "r2", "u2")];
-    expect(decideHold(["A-1-1"], rows, "r9", { fromHold: "offer", userId: "u2" })).toEqual({ kind: "unavailable", seatNumbers: ["A-1-1"] });
-    expect(decideHold(["A-1-2"], rows, "r9", { fromHold: "offer", userId: "u2" })).toEqual({ kind: "unavailable", seatNumbers: ["A-1-2"] });
+  it("never takes another fan's offer, nor seats the source does not hold, even on sale", () => {
+    const rows = [row("A-1-1", "HELD", "offer", "u1"), row("A-1-2", "HELD", "r2", "u2"), row("A-1-3")];
+    const source = { fromHold: "offer", userId: "u2" };
+    expect(decideHold(["A-1-1"], rows, "r9", source)).toEqual({ kind: "unavailable", seatNumbers: ["A-1-1"] });
+    expect(decideHold(["A-1-2"], rows, "r9", source)).toEqual({ kind: "unavailable", seatNumbers: ["A-1-2"] });
+    expect(decideHold(["A-1-3"], rows, "r9", source)).toEqual({ kind: "unavailable", seatNumbers: ["A-1-3"] });
   });
 });
 

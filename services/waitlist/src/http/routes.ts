@@ -27,9 +27,9 @@ export function waitlistRoutes(lists: WaitingLists): Router {
 
   /** 201 with the reservation, PENDING_PAYMENT; pay for it like any other. */
   router.post("/offers/:id/claim", async (ctx) => {
-    const reservation = (await lists.claim(userOf(ctx), idOf(ctx))).body as { id: string };
+    const reservation = (await lists.claim(userOf(ctx), idOf(ctx))).body as { reservationId: string };
     ctx.status = 201;
-    ctx.set("Location", `/reservations/${reservation.id}`);
+    ctx.set("Location", `/reservations/${reservation.reservationId}`);
     ctx.body = reservation;
   });
 

@@ -189,7 +189,7 @@ export class WaitingLists {
       });
       if (res.status !== 201 && res.status !== 200) throw upstreamProblem(res);
       if (o.status === "OFFERED") {
-        const reservationId = (res.body as { id: string }).id;
+        const reservationId = (res.body as { reservationId: string }).reservationId;
         const [e]: EntryRow[] = await tx.manager.query(`${ENTRY} WHERE id = ?`, [o.entryId]);
         await tx.manager.query("UPDATE offers SET status = 'CLAIMED', reservation_id = ?, ended_at = ? WHERE id = ?", [reservationId, now, o.id]);
         await this.end(tx, o.entryId, "CLAIMED", now);
