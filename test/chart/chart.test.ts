@@ -277,17 +277,20 @@ describe("zero trust inside the cluster", () => {
       gateway: ["GET /concerts", "POST /concerts", "POST /concerts/c1/schedules", "GET /schedules/s1/seats", "GET /availability", "POST /users", "GET /users/u1",
         "GET /users/u1/reservations", "POST /auth/login", "GET /.well-known/jwks.json", "POST /tokens", "GET /tokens/current", "POST /reservations",
         "GET /reservations/r1", "POST /reservations/r1/payment", "DELETE /reservations/r1", "GET /wallets/u1", "POST /wallets/u1/charges", "GET /rankings/popular",
-        "GET /sales/s1", "GET /queues/c1", "GET /site", "GET /site/", "GET /site/assets/index-1.js", "GET /site/book/s1"],
+        "GET /sales/s1", "GET /queues/c1", "GET /site", "GET /site/", "GET /site/assets/index-1.js", "GET /site/book/s1",
+        "POST /lists/s1/entries", "GET /lists/s1/entries/me", "DELETE /lists/s1/entries/me", "GET /lists/s1/stats", "POST /offers/o1/claim"],
       reservation: ["POST /holds", "GET /holds/r1", "POST /holds/r1/confirm", "POST /holds/r1/release", "POST /payments", "POST /payments/p1/void", "POST /payments/p1/refund"],
       ranking: ["GET /health/events"],
+      waitlist: ["POST /schedules/s1/waitlist", "GET /holds/h1", "POST /holds", "POST /holds/h1/release", "POST /offer-reservations"],
     };
     const no = {
       gateway: ["POST /payments", "POST /payments/p1/refund", "POST /holds", "POST /holds/r1/release", "POST /internal/tokens/expire", "DELETE /concerts/c1", "GET /dapr/subscribe",
-        "POST /site/x", "GET /sales/s1/x", "GET /queues/c1/x"],
+        "POST /site/x", "GET /sales/s1/x", "GET /queues/c1/x", "POST /schedules/s1/waitlist", "POST /offer-reservations"],
       reservation: ["GET /wallets/u1", "POST /reservations", "POST /internal/tokens/restore", "GET /users/u1"],
       ranking: ["GET /wallets/u1", "POST /payments", "GET /reservations/r1"],
       wallet: ["POST /holds", "GET /users/u1"],
       web: ["GET /concerts", "GET /users/u1", "POST /tokens", "GET /sales/s1"],
+      waitlist: ["POST /payments", "POST /reservations", "POST /reservations/r1/payment", "GET /reservations/r1", "GET /wallets/u1", "GET /users/u1", "POST /offers/o1/claim"],
     };
     for (const [caller, calls] of Object.entries(yes)) for (const call of calls) expect({ caller, call, allowed: allowed(caller, call) }).toEqual({ caller, call, allowed: true });
     for (const [caller, calls] of Object.entries(no)) for (const call of calls) expect({ caller, call, allowed: allowed(caller, call) }).toEqual({ caller, call, allowed: false });

@@ -137,5 +137,5 @@ reservation:
 waitlist:
   /schedules/**: [POST]
   /holds/**: [GET, POST]
-  /reservations/**: [POST]
+  /offer-reservations: [POST]
 {{- end }}

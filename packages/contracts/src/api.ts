@@ -62,10 +62,10 @@ export const createReservationRequest = z.strictObject({
 export type CreateReservationRequest = z.infer<typeof createReservationRequest>;
 
 /**
- * Internal: a reservation made from a waiting-list offer (the waitlist service's claim). The
- * gateway never forwards `fromHold`: its public body is the strict createReservationRequest.
+ * Internal: a reservation made from a waiting-list offer (the waitlist service's claim, on its
+ * own path): its seats are moved from the offer's hold, which must hold them for this very fan.
  */
-export const createReservationInternalRequest = createReservationRequest.extend({ fromHold: z.uuid().optional() });
+export const offerReservationRequest = createReservationRequest.extend({ fromHold: z.uuid() });
 
 /** Internal: what the booking side asks the seat service to hold (all or nothing). */
 export const holdSeatsRequest = z.strictObject({

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createReservationInternalRequest, ReservationCreated, uuidParam } from "@concert/contracts";
+import { createReservationRequest, offerReservationRequest, ReservationCreated, uuidParam } from "@concert/contracts";
 import {
   QUEUE_TOKEN_ID_HEADER,
   idempotent,
@@ -62,11 +62,13 @@ export function reservationRoutes({ config, store, workflows, seat, wallet, idem
     }
   };
 
-  router.post("/reservations", idempotent(idempotency), async (ctx) => {
+  /**
+   * Holds the seats and starts the saga: a booking (POST /reservations), or a waiting-list
+   * claim (POST /offer-reservations, the waitlist app's alone), whose seats move from the offer.
+   */
+  const create = (schema: typeof createReservationRequest | typeof offerReservationRequest) => async (ctx: Context) => {
     const userId = validate(uuidParam, ctx.get(PRINCIPAL_HEADERS.userId), "user");
-    // `fromHold` comes only from the waiting list's claim (the gateway's public body is strict);
-    // the seat service moves only seats that hold keeps for this very fan.
-    const body = validate(createReservationInternalRequest, ctx.request.body);
+    const body = validate(schema, ctx.request.body);
     const queueToken = ctx.get(QUEUE_TOKEN_ID_HEADER) ? validate(uuidParam, ctx.get(QUEUE_TOKEN_ID_HEADER), "queue token") : undefined;
     // With an Idempotency-Key the reservation's id comes from it: a retry after a lost answer
     // (the seat call timed out after the hold committed, or we stopped after it) finds its own
@@ -127,7 +129,9 @@ export function reservationRoutes({ config, store, workflows, seat, wallet, idem
     ctx.status = 201;
     ctx.set("Location", `/reservations/${id}`);
     ctx.body = viewOf(r);
-  });
+  };
+  router.post("/reservations", idempotent(idempotency), create(createReservationRequest));
+  router.post("/offer-reservations", idempotent(idempotency), create(offerReservationRequest));
 
   router.get("/reservations/:id", async (ctx) => {
     ctx.body = viewOf(await own(ctx));

@@ -182,7 +182,7 @@ export class WaitingLists {
       }
       const res = await this.reservation.call({
         method: "POST",
-        path: "/reservations",
+        path: "/offer-reservations",
         body: { scheduleId: o.scheduleId, seatNumbers: seatsOf(o), fromHold: o.id },
         headers: { "idempotency-key": o.id },
         principal: { userId, role: "user" },
