@@ -111,7 +111,14 @@ export const en = {
   ledger: { CHARGE: "Top-up", PAYMENT: "Payment", REFUND: "Refund", PAYMENT_DECLINED: "Payment declined" },
   notices: {
     one: "Notice",
-    kind: { confirmed: "Booking confirmed", cancelled: "Booking cancelled", failed: "Booking failed", expired: "Hold expired" },
+    kind: {
+      confirmed: "Booking confirmed",
+      cancelled: "Booking cancelled",
+      failed: "Booking failed",
+      expired: "Hold expired",
+      offered: "Seats are yours to claim",
+      offer_expired: "Offer expired",
+    },
   },
   me: {
     title: "My page",
@@ -171,5 +178,20 @@ export const en = {
     admitted: "Admitted last min / this min",
     admissionRate: "Admission rate",
     queueUnknown: "The queue cannot be reached right now.",
+    listWaiting: "Waiting",
+    listOffered: "Offers open",
+    listSeats: "Seats asked for",
+  },
+  waitlist: {
+    title: "Waiting list",
+    join: "Join the waiting list",
+    seats: "Seats",
+    joined: "You are on the waiting list, number {{position}} in line. Released seats are offered in order.",
+    none: "You are on no waiting list.",
+    asked_one: "{{count}} seat asked for",
+    asked_other: "{{count}} seats asked for",
+    claim: "Claim and book",
+    claimWithin: "Claim within",
+    status: { WAITING: "Waiting", OFFERED: "Seats offered", CLAIMED: "Claimed", LEFT: "Left", EXPIRED: "Offer expired" },
   },
 };

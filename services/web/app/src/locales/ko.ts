@@ -115,7 +115,14 @@ export const ko: Shape<typeof en> = {
   ledger: { CHARGE: "충전", PAYMENT: "결제", REFUND: "환불", PAYMENT_DECLINED: "결제 거절" },
   notices: {
     one: "알림",
-    kind: { confirmed: "예매가 확정되었습니다", cancelled: "예매가 취소되었습니다", failed: "예매에 실패했습니다", expired: "선점 시간이 만료되었습니다" },
+    kind: {
+      confirmed: "예매가 확정되었습니다",
+      cancelled: "예매가 취소되었습니다",
+      failed: "예매에 실패했습니다",
+      expired: "선점 시간이 만료되었습니다",
+      offered: "좌석을 예매할 수 있습니다",
+      offer_expired: "제안이 만료되었습니다",
+    },
   },
   me: {
     title: "마이페이지",
@@ -175,5 +182,20 @@ export const ko: Shape<typeof en> = {
     admitted: "입장 (직전 1분 / 이번 1분)",
     admissionRate: "입장 속도",
     queueUnknown: "지금은 대기열 정보를 볼 수 없습니다.",
+    listWaiting: "대기 중",
+    listOffered: "진행 중인 제안",
+    listSeats: "요청 좌석 수",
+  },
+  waitlist: {
+    title: "취소표 대기",
+    join: "취소표 대기 신청",
+    seats: "좌석 수",
+    joined: "취소표 대기 {{position}}번째입니다. 좌석이 나오면 순서대로 제안합니다.",
+    none: "신청한 취소표 대기가 없습니다.",
+    asked_one: "{{count}}석 요청",
+    asked_other: "{{count}}석 요청",
+    claim: "예매하기",
+    claimWithin: "남은 시간",
+    status: { WAITING: "대기 중", OFFERED: "좌석 제안됨", CLAIMED: "예매로 전환됨", LEFT: "취소함", EXPIRED: "제안 만료" },
   },
 };

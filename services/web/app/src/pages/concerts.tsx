@@ -1,6 +1,7 @@
 import { useRoute } from "preact-iso";
 import { type Concert, get, type Schedule } from "../api";
 import { Loading, ProblemView, useLoad } from "../components/ui";
+import { JoinWaitingList } from "../components/waiting-list";
 import { t, when, won } from "../i18n";
 import { isAdmin } from "../session";
 
@@ -43,6 +44,7 @@ function Schedules({ items }: { items: Schedule[] }) {
                   {t("concerts.book")}
                 </a>
               )}
+              {left === 0 && <JoinWaitingList scheduleId={s.id} max={Math.min(8, s.maxSeatsPerFan ?? 8)} />}
               {isAdmin.value && (
                 <a class="button secondary" href={`/admin/schedules/${s.id}`}>
                   {t("admin.console")}

@@ -16,6 +16,7 @@ interface Console {
   secondsToSellOut: number | null;
   bookingsPerMinute: Array<{ minute: string; bookings: number; seats: number }>;
   queue: { waiting: number; active: number; admittedThisMinute: number; admittedLastMinute: number; admissionPerSecond: number } | null;
+  waitingList: { waiting: number; offered: number; seatsAsked: number } | null;
   asOf: string;
 }
 
@@ -79,6 +80,16 @@ export function SaleConsole() {
           <p class="muted">{t("console.queueUnknown")}</p>
         )}
       </section>
+      {d.waitingList && (
+        <section class="card" aria-labelledby="waitlist-title">
+          <h2 id="waitlist-title">{t("waitlist.title")}</h2>
+          <div class="stats">
+            <Stat label={t("console.listWaiting")} value={d.waitingList.waiting} testid="list-waiting" />
+            <Stat label={t("console.listOffered")} value={d.waitingList.offered} testid="list-offered" />
+            <Stat label={t("console.listSeats")} value={d.waitingList.seatsAsked} testid="list-seats" />
+          </div>
+        </section>
+      )}
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { get } from "../api";
 import { Loading, ProblemView, useLoad, useSignedIn } from "../components/ui";
 import { WalletBox } from "../components/wallet";
+import { MyWaitingList, type WaitingEntry } from "../components/waiting-list";
 import { t, when, won } from "../i18n";
 
 interface Item {
@@ -20,19 +21,20 @@ export function MyPage() {
   const allowed = useSignedIn();
   const data = useLoad(
     async () => {
-      const [reservations, history, notices] = await Promise.all([
+      const [reservations, history, notices, waiting] = await Promise.all([
         get<{ items: Item[] }>("me/reservations"),
         get<{ items: Entry[] }>("me/wallet/history"),
         get<{ items: Notice[] }>("me/notifications"),
+        get<{ items: WaitingEntry[] }>("me/waiting-list"),
       ]);
-      return { reservations: reservations.items, history: history.items, notices: notices.items };
+      return { reservations: reservations.items, history: history.items, notices: notices.items, waiting: waiting.items };
     },
     [],
   );
   if (!allowed) return null;
   if (data.error) return <ProblemView problem={data.error} onRetry={data.reload} />;
   if (!data.data) return <Loading />;
-  const { reservations, history, notices } = data.data;
+  const { reservations, history, notices, waiting } = data.data;
   return (
     <>
       <h1>{t("me.title")}</h1>
@@ -59,6 +61,7 @@ export function MyPage() {
           </ul>
         </section>
         <div>
+          {waiting.length > 0 && <MyWaitingList items={waiting} />}
           <WalletBox onChange={() => data.reload()} />
           <section class="card" aria-labelledby="my-history">
             <h2 id="my-history">{t("me.history")}</h2>
