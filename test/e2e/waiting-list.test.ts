@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { checkInvariants, signToken, startService, stopService } from "@concert/devstack";
+import { checkInvariants, signToken, startService, stopApp } from "@concert/devstack";
 import { charge, payToConfirmed, reserve, seatStatuses, untilStatus } from "../support/booking";
 import { admittedShopper, api, budget, createConcertWithSchedule, eventually, type Shopper, sql } from "../support/stack";
 
@@ -210,9 +210,10 @@ describe("the waiting list", () => {
     const waiting = await fan();
     await join(waiting, schedule.id);
     const left = budget(150_000);
-    // The whole service dies, app and sidecar (an app-only crash can leave daprd 1.18 not
-    // delivering one topic: decision 0008; the routing hold's expiry still puts the seats on sale).
-    await stopService("waitlist", "SIGKILL");
+    // The app dies, its sidecar stays (a container restart). Should daprd leave seats-released
+    // stalled after it (decision 0008), the seat service's beats on that topic stop reaching
+    // the app and its watchdog restarts the sidecar.
+    await stopApp("waitlist", "SIGKILL");
     try {
       await cancel(buyers[0]!.shopper, buyers[0]!.reservationId);
       expect((await seatStatuses(schedule.id))["S-1-1"]).toBe("HELD");
@@ -225,7 +226,7 @@ describe("the waiting list", () => {
 
     // With the service gone for good, the holds still end: the offer's hold runs out and comes
     // back to the list's hold, which runs out and goes on sale (the seat sweeper, both times).
-    await stopService("waitlist", "SIGKILL");
+    await stopApp("waitlist", "SIGKILL");
     try {
       await cancel(buyers[1]!.shopper, buyers[1]!.reservationId);
       await sql("seat", "UPDATE seats SET hold_expires_at = NOW(3) - INTERVAL 1 SECOND WHERE schedule_id = ? AND status = 'HELD'", [schedule.id]);

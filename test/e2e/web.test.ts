@@ -246,6 +246,40 @@ describe("the web app in a real browser", () => {
     await tab.context.close();
   });
 
+  it("a fan joins a sold-out schedule's waiting list, gets the cancelled seat offered on my page and claims it into checkout", async () => {
+    const time = budget(60_000);
+    const { concert, schedule } = await createConcertWithSchedule([{ name: "S", rows: 1, seatsPerRow: 1, price: 50_000 }]);
+    const buyer = await admittedShopper(concert.id);
+    await charge(buyer, 50_000);
+    const bought = await reserve(buyer, schedule.id, ["S-1-1"]);
+    await payToConfirmed(buyer, bought.body.reservationId);
+
+    const tab = await openTab(browser, { locale: "en-US" });
+    const { page } = tab;
+    await signUp(tab, `/concerts/${concert.id}`);
+    await page.getByText("Sold out").first().waitFor({ timeout: time.left() });
+    await page.getByLabel("Seats").selectOption("1");
+    await page.getByRole("button", { name: "Join the waiting list" }).click();
+    await page.getByRole("status").filter({ hasText: "number 1 in line" }).waitFor({ timeout: time.left() });
+    await check(tab, "waiting list joined");
+
+    expect((await api("DELETE", `/api/reservations/${bought.body.reservationId}`, { token: buyer.token })).body.status).toBe("CANCELLED");
+    await page.getByRole("link", { name: "My page" }).click();
+    const claim = page.getByRole("button", { name: "Claim and book" });
+    await eventually(async () => {
+      if (await claim.isVisible()) return true;
+      await page.reload();
+      return undefined;
+    }, time.left(), "the offer on my page");
+    expect(await page.getByText("S-1-1").first().isVisible()).toBe(true);
+    await check(tab, "waiting-list offer");
+    await claim.click();
+    await page.getByTestId("status").filter({ hasText: "Awaiting payment" }).waitFor({ timeout: time.left() });
+    expect(page.url()).toMatch(/\/reservations\/[0-9a-f-]{36}$/);
+    await check(tab, "claimed offer at checkout");
+    await tab.context.close();
+  });
+
   it("serves the app's pages and assets precompressed and cached, with security headers; a missing asset is a problem", async () => {
     const index = await fetch(`${GATEWAY}/me`, { headers: { "accept-encoding": "br" } });
     expect(index.status).toBe(200);

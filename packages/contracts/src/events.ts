@@ -179,8 +179,13 @@ export const OfferExpired = defineEvent(
 export const HEARTBEAT_TYPE = "Heartbeat";
 export const Heartbeat = z.object({ app: z.string().min(1).max(64), beatId: id, sentAt: instant });
 export type Heartbeat = z.infer<typeof Heartbeat>;
-/** Topics whose producer beats on them (the reservation service, through its outbox), by producer. */
-export const BEATING_TOPICS: Record<string, string> = { [RESERVATION_TOPIC]: "reservation" };
+/**
+ * Topics whose producer beats on them through its outbox, by producer: a consumer whose sidecar
+ * stops delivering one of them (decision 0008) notices the silence and gets a fresh sidecar.
+ */
+export const BEATING_TOPICS: Record<string, string> = { [RESERVATION_TOPIC]: "reservation", [SeatsReleased.topic]: "seat" };
+/** A heartbeat as an event on one of its producer's topics (BEATING_TOPICS). */
+export const beatOn = (topic: string) => defineEvent(HEARTBEAT_TYPE, topic, Heartbeat);
 /** The topic an app's beats travel on when it has no outbox of its own to send them through. */
 export const heartbeatTopic = (app: string) => `heartbeat-${app}`;
 

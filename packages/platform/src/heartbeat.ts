@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { Heartbeat } from "@concert/contracts";
+import { beatOn, type Heartbeat } from "@concert/contracts";
 import type { Logger } from "./logger";
-import type { Worker } from "./worker";
+import type { UnitOfWork } from "./messaging";
+import { PollingWorker, type Worker } from "./worker";
 
 export interface EventWatchdogOptions {
   app: string;
@@ -201,5 +202,35 @@ export class EventWatchdog implements Worker {
     this.armedAt = now;
     this.log.error({ ...detail, sidecarRestarts: this.sidecarRestarts }, `${why}; restarting the sidecar`);
     await this.options.restartSidecar().catch((err: unknown) => this.log.error({ err }, "could not restart the sidecar"));
+  }
+}
+
+/**
+ * Beats on the topics this service produces and others watch (BEATING_TOPICS), through its
+ * outbox: the path its events take. Their consumers' watchdogs tell a topic that stopped
+ * reaching them from one that is merely quiet.
+ */
+export class TopicBeats extends PollingWorker {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly app: string,
+    private readonly topics: string[],
+    log: Logger,
+    private readonly intervalMs: number,
+  ) {
+    super(log, "topic heartbeats");
+  }
+
+  protected round(): Promise<void> {
+    return this.uow.run(async (tx) => {
+      for (const topic of this.topics) {
+        const beat: Heartbeat = { app: this.app, beatId: randomUUID(), sentAt: new Date().toISOString() };
+        tx.publish(beatOn(topic), beat, beat.beatId);
+      }
+    });
+  }
+
+  protected delayMs(): number {
+    return this.intervalMs;
   }
 }

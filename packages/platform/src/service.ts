@@ -6,6 +6,8 @@ import { shutdownBreakers } from "./breaker";
 import type { DatabaseConfig, ServiceConfig } from "./config";
 import { createDaprClient, daprDeadLetters, sidecarHealthy, watchEvents } from "./dapr";
 import { createDataSource, type DatabaseOptions, databaseHealthy, openDatabase } from "./database";
+import { BEATING_TOPICS } from "@concert/contracts";
+import { TopicBeats } from "./heartbeat";
 import { Housekeeper } from "./housekeeping";
 import { createApp, serve } from "./http";
 import { createLogger, type Logger } from "./logger";
@@ -80,7 +82,10 @@ export async function startMysqlService<C extends ServiceConfig & DatabaseConfig
     inboxDays: config.INBOX_RETENTION_DAYS,
     idempotencyHours: config.IDEMPOTENCY_RETENTION_HOURS,
   });
-  const workers: Worker[] = [relay, housekeeper, ...(events ? [events] : []), ...(options.workers?.(parts) ?? [])];
+  // Topics this service produces whose consumers watch for its beats on them.
+  const beatingTopics = Object.entries(BEATING_TOPICS).flatMap(([topic, producer]) => (producer === name ? [topic] : []));
+  const beats = beatingTopics.length ? [new TopicBeats(parts.uow, name, beatingTopics, log, config.EVENT_HEARTBEAT_INTERVAL_MS)] : [];
+  const workers: Worker[] = [relay, housekeeper, ...(events ? [events] : []), ...beats, ...(options.workers?.(parts) ?? [])];
   for (const w of workers) w.start();
   const server = await serve(app, config, log, [
     ...workers.map((w) => () => w.stop()),
