@@ -46,6 +46,24 @@ async function untilEntry(f: Shopper, scheduleId: string, status: string, timeou
   }, timeoutMs, `entry of ${f.userId} ${status}`);
 }
 
+/** A sold-out seat, two fans in line, the buyer cancels: the seat is offered to the first. */
+async function offeredToFirstOfTwo() {
+  const { schedule, buyers } = await soldOut([["S-1-1"]]);
+  const [first, second] = [await fan(), await fan()];
+  await join(first, schedule.id);
+  await join(second, schedule.id);
+  await cancel(buyers[0]!.shopper, buyers[0]!.reservationId);
+  const offer = (await untilEntry(first, schedule.id, "OFFERED")).offer;
+  return { schedule, first, second, offer };
+}
+
+/** A notice of the fan's that matches, once notifications has it. */
+const noticeOf = (f: Shopper, what: string, match: (n: Record<string, unknown>) => boolean) =>
+  eventually(async () => {
+    const items = (await api("GET", "/api/me/notifications", { token: f.token })).body.items as Array<Record<string, unknown>>;
+    return items.find(match);
+  }, 30_000, what);
+
 /** Pushes an open offer past its claim window (its timer then acts at once). */
 const expireNow = (offerId: string) => sql("waitlist", "UPDATE offers SET expires_at = NOW(3) - INTERVAL 1 SECOND WHERE id = ?", [offerId]);
 
@@ -75,10 +93,7 @@ describe("the waiting list", () => {
     expect(offered.offer).toMatchObject({ seatNumbers: ["S-1-1"], amount: PRICE, status: "OFFERED" });
     expect(new Date(offered.offer.expiresAt).getTime()).toBeGreaterThan(Date.now() + 60_000);
     expect(await entryOf(second, schedule.id)).toMatchObject({ status: "WAITING", position: 1, offer: null });
-    const notice = await eventually(async () => {
-      const items = (await api("GET", "/api/me/notifications", { token: first.token })).body.items as Array<Record<string, unknown>>;
-      return items.find((n) => n.kind === "offered");
-    }, 30_000, "offer notice");
+    const notice = await noticeOf(first, "offer notice", (n) => n.kind === "offered");
     expect(notice).toMatchObject({ offerId: offered.offer.offerId });
 
     // Nobody else can claim it, nor book the seat.
@@ -106,12 +121,7 @@ describe("the waiting list", () => {
   });
 
   it("passes an offer nobody claimed in time to the second in line; the first may join again at the end", async () => {
-    const { schedule, buyers } = await soldOut([["S-1-1"]]);
-    const [first, second] = [await fan(), await fan()];
-    await join(first, schedule.id);
-    await join(second, schedule.id);
-    await cancel(buyers[0]!.shopper, buyers[0]!.reservationId);
-    const offer = (await untilEntry(first, schedule.id, "OFFERED")).offer;
+    const { schedule, first, second, offer } = await offeredToFirstOfTwo();
 
     await expireNow(offer.offerId);
     const passed = await untilEntry(second, schedule.id, "OFFERED");
@@ -121,10 +131,7 @@ describe("the waiting list", () => {
     const late = await claim(first, offer.offerId);
     expect(late.status).toBe(409);
     expect(late.body.status).toBe("EXPIRED");
-    await eventually(async () => {
-      const items = (await api("GET", "/api/me/notifications", { token: first.token })).body.items as Array<Record<string, unknown>>;
-      return items.find((n) => n.kind === "offer_expired" && n.offerId === offer.offerId);
-    }, 30_000, "offer-expired notice");
+    await noticeOf(first, "offer-expired notice", (n) => n.kind === "offer_expired" && n.offerId === offer.offerId);
 
     const rejoined = await join(first, schedule.id);
     expect(rejoined.status).toBe(201);
@@ -134,12 +141,7 @@ describe("the waiting list", () => {
   });
 
   it("passes an open offer on when its fan leaves the list", async () => {
-    const { schedule, buyers } = await soldOut([["S-1-1"]]);
-    const [first, second] = [await fan(), await fan()];
-    await join(first, schedule.id);
-    await join(second, schedule.id);
-    await cancel(buyers[0]!.shopper, buyers[0]!.reservationId);
-    const offer = (await untilEntry(first, schedule.id, "OFFERED")).offer;
+    const { schedule, first, second, offer } = await offeredToFirstOfTwo();
 
     const left = await api("DELETE", `/api/schedules/${schedule.id}/waiting-list/me`, { token: first.token });
     expect(left.status).toBe(200);
@@ -179,12 +181,7 @@ describe("the waiting list", () => {
   it("ends a claim racing its offer's expiry one way only: claimed, or passed on", async () => {
     const outcomes: string[] = [];
     for (const offsetMs of [0, 150, 300]) {
-      const { schedule, buyers } = await soldOut([["S-1-1"]]);
-      const [first, second] = [await fan(), await fan()];
-      await join(first, schedule.id);
-      await join(second, schedule.id);
-      await cancel(buyers[0]!.shopper, buyers[0]!.reservationId);
-      const offer = (await untilEntry(first, schedule.id, "OFFERED")).offer;
+      const { schedule, first, second, offer } = await offeredToFirstOfTwo();
 
       // The window closes as the claim arrives (the expiry timer looks every second).
       await sql("waitlist", "UPDATE offers SET expires_at = NOW(3) + INTERVAL ? MICROSECOND WHERE id = ?", [offsetMs * 1000, offer.offerId]);

@@ -116,6 +116,51 @@ describe("the system on a single-node Kubernetes", () => {
     expect(after.status === 200 ? after.body.available : 4).toBe(4);
   }, 10 * MINUTE);
 
+  it("offers a sold-out schedule's cancelled seat to its waiting list, and the claim is a reservation", async () => {
+    const admin = await api("POST", "/api/auth/login", { body: { email: "admin@concert.local", password: "kind-admin-password" } });
+    const adminToken = admin.body.accessToken as string;
+    const concert = await api("POST", "/api/admin/concerts", { token: adminToken, body: { title: `Sold out ${randomUUID().slice(0, 8)}`, venue: "KSPO Dome" } });
+    const schedule = await api("POST", `/api/admin/concerts/${concert.body.id}/schedules`, {
+      token: adminToken,
+      body: { startsAt: "2031-03-02T19:00:00+09:00", bookingOpensAt: new Date(Date.now() - MINUTE).toISOString(), sections: [{ name: "S", rows: 1, seatsPerRow: 1, price: 50_000 }] },
+    });
+    expect(schedule.status).toBe(201);
+    const fan = async () => {
+      const email = `fan-${randomUUID().slice(0, 8)}@example.com`;
+      await api("POST", "/api/users", { body: { email, password: "correct horse battery", name: "Fan" } });
+      return (await api("POST", "/api/auth/login", { body: { email, password: "correct horse battery" } })).body.accessToken as string;
+    };
+    const [buyer, waiting] = [await fan(), await fan()];
+
+    const joined = await api("POST", "/api/queue/tokens", { token: buyer, body: { concertId: concert.body.id } });
+    const gate = { token: buyer, headers: { "x-queue-token": joined.body.token as string } };
+    const held = await eventually(async () => {
+      const r = await api("POST", "/api/reservations", { ...gate, body: { scheduleId: schedule.body.id, seatNumbers: ["S-1-1"] } });
+      return r.status === 201 ? r : undefined;
+    }, 2 * MINUTE, "the only seat held");
+    await api("POST", "/api/me/wallet/charges", { token: buyer, body: { amount: 50_000 }, headers: { "idempotency-key": randomUUID() } });
+    await api("POST", `/api/reservations/${held.body.reservationId}/payment`, { token: buyer, headers: { "idempotency-key": randomUUID() } });
+    const id = held.body.reservationId as string;
+    await eventually(async () => ((await api("GET", `/api/reservations/${id}`, { token: buyer })).body?.status === "CONFIRMED" ? true : undefined), MINUTE, "CONFIRMED");
+
+    const entry = await api("POST", `/api/schedules/${schedule.body.id}/waiting-list`, { token: waiting, body: { seatCount: 1 } });
+    expect(entry.status).toBe(201);
+    expect(entry.body).toMatchObject({ status: "WAITING", position: 1 });
+    expect((await api("DELETE", `/api/reservations/${id}`, { token: buyer })).body.status).toBe("CANCELLED");
+    const offered = await eventually(async () => {
+      const r = await api("GET", `/api/schedules/${schedule.body.id}/waiting-list/me`, { token: waiting });
+      return r.body?.status === "OFFERED" ? r.body : undefined;
+    }, 2 * MINUTE, "the seat offered to the first in line");
+    expect(offered.offer.seatNumbers).toEqual(["S-1-1"]);
+    const claimed = await api("POST", `/api/waiting-list/offers/${offered.offer.offerId}/claim`, { token: waiting });
+    expect(claimed.status).toBe(201);
+    expect(claimed.body).toMatchObject({ status: "PENDING_PAYMENT", seatNumbers: ["S-1-1"] });
+    await eventually(async () => {
+      const items = (await api("GET", "/api/me/notifications", { token: waiting })).body.items as Array<{ kind: string }>;
+      return items.some((n) => n.kind === "offered") ? true : undefined;
+    }, 2 * MINUTE, "the offer's notice");
+  }, 5 * MINUTE);
+
   it("serves the web app through the gateway's Service: the page, and its assets precompressed", async () => {
     const page = await fetch(`${GATEWAY}/book/${randomUUID()}`);
     expect([page.status, page.headers.get("content-type")]).toEqual([200, "text/html; charset=utf-8"]);
