@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { checkInvariants, signToken, startService, stopApp } from "@concert/devstack";
+import { checkInvariants, signToken, startService, stopApp, stopService } from "@concert/devstack";
+import { idOfIdempotencyKey } from "@concert/platform";
 import { charge, payToConfirmed, reserve, seatStatuses, untilStatus } from "../support/booking";
-import { admittedShopper, api, budget, createConcertWithSchedule, eventually, type Shopper, sql } from "../support/stack";
+import { admittedShopper, api, budget, createConcertWithSchedule, eventually, internal, type Shopper, sql } from "../support/stack";
 
 /**
  * The waiting list (docs/waiting-list.md), end to end through the gateway: released seats of a
@@ -18,9 +19,9 @@ async function fan(): Promise<Shopper> {
 }
 
 /** A schedule of `seats` seats, all bought, one buyer per seat group: sold out. */
-async function soldOut(groups: string[][]) {
+async function soldOut(groups: string[][], settings: Record<string, unknown> = {}) {
   const seats = groups.flat().length;
-  const { concert, schedule } = await createConcertWithSchedule([{ name: "S", rows: 1, seatsPerRow: seats, price: PRICE }]);
+  const { concert, schedule } = await createConcertWithSchedule([{ name: "S", rows: 1, seatsPerRow: seats, price: PRICE }], undefined, undefined, settings);
   const buyers: Array<{ shopper: Shopper; reservationId: string }> = [];
   for (const seatNumbers of groups) {
     const shopper = await admittedShopper(concert.id);
@@ -163,6 +164,44 @@ describe("the waiting list", () => {
 
     await cancel(buyers[1]!.shopper, buyers[1]!.reservationId);
     expect((await untilEntry(pair, schedule.id, "OFFERED")).offer.seatNumbers).toEqual(["S-1-2", "S-1-3"]);
+    await invariantsHold([schedule.id]);
+  });
+
+  it("passes over a fan who cannot take seats now (their seats-per-fan cap) to the next, who keeps nothing waiting", async () => {
+    const { schedule, buyers } = await soldOut([["S-1-1"], ["S-1-2"]], { maxSeatsPerFan: 1 });
+    const capped = buyers[0]!.shopper; // already bought their one seat
+    const next = await fan();
+    expect((await join(capped, schedule.id)).status).toBe(201);
+    await join(next, schedule.id);
+
+    await cancel(buyers[1]!.shopper, buyers[1]!.reservationId);
+    expect((await untilEntry(next, schedule.id, "OFFERED")).offer.seatNumbers).toEqual(["S-1-2"]);
+    expect(await entryOf(capped, schedule.id)).toMatchObject({ status: "WAITING", position: 1, offer: null });
+    await invariantsHold([schedule.id]);
+  });
+
+  it("records an offer whose transfer was made but not recorded (a lost answer) instead of making another", async () => {
+    const { schedule, buyers } = await soldOut([["S-1-1"], ["S-1-2"]]);
+    const first = await fan();
+    const entry = (await join(first, schedule.id)).body;
+    await stopService("waitlist");
+    let offerId: string;
+    try {
+      await cancel(buyers[0]!.shopper, buyers[0]!.reservationId);
+      const [routing] = await sql<{ holdId: string }>("seat", "SELECT reservation_id AS holdId FROM seats WHERE schedule_id = ? AND seat_number = 'S-1-1'", [schedule.id]);
+      // What the service's transfer did before it stopped, its answer lost.
+      offerId = idOfIdempotencyKey(entry.entryId, "offer", routing!.holdId);
+      const moved = await internal("seat", "POST", "/holds", {
+        body: { reservationId: offerId, scheduleId: schedule.id, seatNumbers: ["S-1-1"], userId: first.userId, holdSeconds: 660, fromHold: routing!.holdId },
+      });
+      expect(moved.status).toBe(201);
+    } finally {
+      await startService("waitlist");
+    }
+    const offered = await untilEntry(first, schedule.id, "OFFERED");
+    expect(offered.offer).toMatchObject({ offerId: offerId!, seatNumbers: ["S-1-1"] });
+    expect(await sql("waitlist", "SELECT id FROM offers WHERE entry_id = ?", [entry.entryId])).toHaveLength(1);
+    expect((await claim(first, offerId!)).status).toBe(201);
     await invariantsHold([schedule.id]);
   });
 

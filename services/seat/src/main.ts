@@ -11,6 +11,7 @@ import { UserHolds1763700000210 } from "./infra/migrations/1763700000210-user-ho
 import { ScheduleStartsAt1763700000220 } from "./infra/migrations/1763700000220-schedule-starts-at";
 import { SeatsPerFan1763700000230 } from "./infra/migrations/1763700000230-seats-per-fan";
 import { WaitingList1763700000240 } from "./infra/migrations/1763700000240-waiting-list";
+import { OfferSource1763700000250 } from "./infra/migrations/1763700000250-offer-source";
 import { SeatMaps } from "./infra/seat-maps";
 import { HoldSweeper } from "./infra/sweeper";
 
@@ -29,7 +30,7 @@ runMain(async () => {
     name: "seat",
     config,
     entities: [ScheduleInventory, Seat],
-    migrations: [Seats1763700000200, UserHolds1763700000210, ScheduleStartsAt1763700000220, SeatsPerFan1763700000230, WaitingList1763700000240],
+    migrations: [Seats1763700000200, UserHolds1763700000210, ScheduleStartsAt1763700000220, SeatsPerFan1763700000230, WaitingList1763700000240, OfferSource1763700000250],
     routes: ({ ds, uow }) => {
       const { holds, maps } = seatsOf(ds, uow);
       return [seatRoutes(ds, holds, maps)];

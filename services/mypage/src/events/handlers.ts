@@ -113,6 +113,8 @@ export function subscribeReadModels(subscriptions: Subscriptions, uow: UnitOfWor
     )
     .on(SeatsReleased, (e) =>
       apply("seats-released", e, async (tx) => {
+        // The waiting list's own holds (routing, offers) are no reservation of anyone's.
+        if (e.data.holdKind) return;
         await merge(tx, e.data);
         await step(tx, e, e.data.reservationId, "SEATS_RELEASED", now(e), e.data.reason);
       }),

@@ -23,6 +23,11 @@ export function seatRoutes(ds: DataSource, holds: SeatHolds, maps: SeatMaps): Ro
     ctx.body = hold;
   });
 
+  /** A routing hold's seats and the offers made from it (the waiting list's view of a release). */
+  router.get("/holds/:id/routing", async (ctx) => {
+    ctx.body = await holds.routing(validate(uuidParam, ctx.params.id, "path"));
+  });
+
   router.get("/holds/:reservationId", async (ctx) => {
     ctx.body = await holds.get(validate(uuidParam, ctx.params.reservationId, "path"));
   });

@@ -110,7 +110,11 @@ export class SeatHolds {
         }
         if (from === "ROUTING") {
           // An offer: the waiting list tells of it (SeatsOffered); it is no reservation's hold.
-          await tx.manager.query("INSERT IGNORE INTO list_holds (hold_id, schedule_id, kind) VALUES (?, ?, 'OFFER')", [req.reservationId, req.scheduleId]);
+          await tx.manager.query("INSERT IGNORE INTO list_holds (hold_id, schedule_id, kind, from_hold) VALUES (?, ?, 'OFFER', ?)", [
+            req.reservationId,
+            req.scheduleId,
+            req.fromHold,
+          ]);
         } else {
           tx.publish(
             SeatsHeld,
@@ -148,6 +152,29 @@ export class SeatHolds {
       if (available > 0) throw problems.conflict("Seats are still on sale: book them instead.", { availableSeats: available });
       if (!inventory.waitlistedAt) await tx.manager.query("UPDATE schedule_inventories SET waitlisted_at = ? WHERE schedule_id = ?", [now, scheduleId]);
       return { concertId: inventory.concertId, maxSeatsPerFan: inventory.maxSeatsPerFan };
+    });
+  }
+
+  /**
+   * A routing hold as the waiting list sees it: the seats it still has, and the offers already
+   * made from it that still hold seats (made by a transfer whose answer may not have arrived).
+   */
+  async routing(holdId: string): Promise<{ seatNumbers: string[]; offers: HoldView[] }> {
+    return this.uow.run(async (tx) => {
+      const rows: HeldRow[] = await tx.manager.query(HELD_ROWS, [holdId]);
+      // One query for every offer made from it, grouped here.
+      const offered: Array<HeldRow & { holdId: string }> = await tx.manager.query(
+        `SELECT s.reservation_id AS holdId, s.schedule_id AS scheduleId, i.concert_id AS concertId, i.starts_at AS startsAt, s.seat_number AS seatNumber,
+           s.status, s.price, s.hold_expires_at AS holdExpiresAt
+         FROM list_holds l JOIN seats s ON s.reservation_id = l.hold_id AND s.status = 'HELD' JOIN schedule_inventories i ON i.schedule_id = s.schedule_id
+         WHERE l.from_hold = ? AND l.kind = 'OFFER' ORDER BY s.reservation_id, s.seat_number`,
+        [holdId],
+      );
+      const byOffer = new Map<string, HeldRow[]>();
+      for (const r of offered) byOffer.set(r.holdId, [...(byOffer.get(r.holdId) ?? []), r]);
+      const offers = [...byOffer].map(([offerId, held]) => view(offerId, held));
+      if (!rows.length && !offers.length) throw problems.notFound(`Routing hold ${holdId}`);
+      return { seatNumbers: rows.map((r) => r.seatNumber), offers };
     });
   }
 

@@ -103,17 +103,20 @@ export class WaitingLists {
 
   async join(userId: string, scheduleId: string, req: JoinWaitingListRequest, now = new Date()): Promise<EntryView> {
     await this.refuseSecondEntry(userId, scheduleId);
-    // The seat service says whether anything is on sale, and from now on routes released seats here.
-    const routed = await this.seat.call({ method: "POST", path: `/schedules/${scheduleId}/waitlist`, body: req.section ? { section: req.section } : {} });
-    if (routed.status !== 200) throw upstreamProblem(routed);
-    const { concertId, maxSeatsPerFan } = routed.body as { concertId: string; maxSeatsPerFan: number | null };
-    if (maxSeatsPerFan !== null && req.seatCount > maxSeatsPerFan) {
-      throw problems.conflict(`At most ${maxSeatsPerFan} seats per fan for this schedule.`, { maxSeatsPerFan });
-    }
     const entryId = randomUUID();
     try {
       await this.uow.run(async (tx) => {
+        // The list's lock from the switch to routing until the entry is in: a release served
+        // meanwhile waits for it, and leftover seats are never sent on sale past a fan joining.
         await tx.manager.query("INSERT IGNORE INTO lists (schedule_id) VALUES (?)", [scheduleId]);
+        await tx.manager.query("SELECT schedule_id FROM lists WHERE schedule_id = ? FOR UPDATE", [scheduleId]);
+        // The seat service says whether anything is on sale, and from now on routes released seats here.
+        const routed = await this.seat.call({ method: "POST", path: `/schedules/${scheduleId}/waitlist`, body: req.section ? { section: req.section } : {} });
+        if (routed.status !== 200) throw upstreamProblem(routed);
+        const { concertId, maxSeatsPerFan } = routed.body as { concertId: string; maxSeatsPerFan: number | null };
+        if (maxSeatsPerFan !== null && req.seatCount > maxSeatsPerFan) {
+          throw problems.conflict(`At most ${maxSeatsPerFan} seats per fan for this schedule.`, { maxSeatsPerFan });
+        }
         await tx.manager.query(
           `INSERT INTO entries (id, schedule_id, concert_id, user_id, seat_count, section, status, live_user, joined_at)
            VALUES (?, ?, ?, ?, ?, ?, 'WAITING', ?, ?)`,
@@ -153,9 +156,12 @@ export class WaitingLists {
   /** Leaves the line; an open offer is declined and its seats pass on to the next in line. */
   async leave(userId: string, scheduleId: string, now = new Date()): Promise<EntryView> {
     await this.uow.run(async (tx) => {
-      const [e]: EntryRow[] = await tx.manager.query(`${ENTRY} WHERE schedule_id = ? AND live_user = ? FOR UPDATE`, [scheduleId, userId]);
+      // Offer, then entry: the order claims and expiries lock them in.
+      const [live]: Array<{ id: string }> = await tx.manager.query("SELECT id FROM entries WHERE schedule_id = ? AND live_user = ?", [scheduleId, userId]);
+      if (!live) throw problems.notFound("Your entry on this waiting list");
+      const [open]: OfferRow[] = await tx.manager.query(`${OFFER} WHERE entry_id = ? AND status = 'OFFERED' FOR UPDATE`, [live.id]);
+      const [e]: EntryRow[] = await tx.manager.query(`${ENTRY} WHERE id = ? AND live_user IS NOT NULL FOR UPDATE`, [live.id]);
       if (!e) throw problems.notFound("Your entry on this waiting list");
-      const [open]: OfferRow[] = await tx.manager.query(`${OFFER} WHERE entry_id = ? AND status = 'OFFERED' FOR UPDATE`, [e.id]);
       if (open) {
         await this.releaseOffer(open.id, "released");
         await tx.manager.query("UPDATE offers SET status = 'DECLINED', ended_at = ? WHERE id = ?", [now, open.id]);
@@ -202,23 +208,60 @@ export class WaitingLists {
   /**
    * Released seats in a routing hold (SeatsReleased with `routingHold`): offered in line order,
    * the rest back on sale. Under the schedule's list lock, so two releases serve two entries in
-   * turn. Offers made before a failure stay made; a redelivery serves what the hold still has.
+   * turn. Offers a transfer already made (an answer lost, a transaction retried) are recorded,
+   * not made again; a redelivery serves only what the hold still has.
    */
   async offerReleased(scheduleId: string, routingHold: string, now = new Date()): Promise<void> {
     let failure: unknown;
     await this.uow.run(async (tx) => {
       await tx.manager.query("SELECT schedule_id FROM lists WHERE schedule_id = ? FOR UPDATE", [scheduleId]);
-      const held = await this.seat.call({ method: "GET", path: `/holds/${routingHold}` });
+      const held = await this.seat.call({ method: "GET", path: `/holds/${routingHold}/routing` });
       if (held.status === 404) return; // served already
       if (held.status !== 200) throw upstreamProblem(held);
-      const released = (held.body as { seatNumbers: string[] }).seatNumbers;
+      const hold = held.body as { seatNumbers: string[]; offers: Array<{ reservationId: string; seatNumbers: string[]; amount: number; expiresAt: string }> };
+      // Locked: a fan leaving meanwhile waits, and is never offered seats after leaving.
       const waiting: WaitingEntry[] = await tx.manager.query(
-        "SELECT id, user_id AS userId, seat_count AS seatCount, section FROM entries WHERE schedule_id = ? AND status = 'WAITING' ORDER BY seq",
+        "SELECT id, user_id AS userId, seat_count AS seatCount, section FROM entries WHERE schedule_id = ? AND status = 'WAITING' ORDER BY seq FOR UPDATE",
         [scheduleId],
       );
-      const expiresAt = new Date(now.getTime() + this.options.claimSeconds * 1000);
-      for (const { entry, seatNumbers } of allocate(waiting, released).offers) {
-        const offerId = idOfIdempotencyKey(entry.id, "offer", routingHold);
+      const offerIdOf = (entry: WaitingEntry) => idOfIdempotencyKey(entry.id, "offer", routingHold);
+      const window = new Date(now.getTime() + this.options.claimSeconds * 1000);
+      const record = async (entry: WaitingEntry, offerId: string, seatNumbers: string[], amount: number, expiresAt = window) => {
+        await tx.manager.query(
+          "INSERT INTO offers (id, entry_id, schedule_id, user_id, seat_numbers, amount, status, expires_at) VALUES (?, ?, ?, ?, ?, ?, 'OFFERED', ?)",
+          [offerId, entry.id, scheduleId, entry.userId, JSON.stringify(seatNumbers), amount, expiresAt],
+        );
+        await tx.manager.query("UPDATE entries SET status = 'OFFERED' WHERE id = ? AND status = 'WAITING'", [entry.id]);
+        const [e]: EntryRow[] = await tx.manager.query(`${ENTRY} WHERE id = ?`, [entry.id]);
+        tx.publish(SeatsOffered, { ...entryFacts(e!), offerId, seatNumbers, amount, expiresAt: expiresAt.toISOString() }, scheduleId);
+      };
+
+      // Offers made before without their record: recorded now for their entry, if it still
+      // waits; otherwise their seats go back through the list.
+      let pending = [...waiting];
+      for (const made of hold.offers) {
+        const [known] = await tx.manager.query("SELECT id FROM offers WHERE id = ?", [made.reservationId]);
+        if (known) continue;
+        const entry = pending.find((w) => offerIdOf(w) === made.reservationId);
+        if (entry) {
+          // Its window counts from when its seats were held (the hold outlasts it by the margin).
+          const expiresAt = new Date(Date.parse(made.expiresAt) - this.options.holdMarginSeconds * 1000);
+          await record(entry, made.reservationId, made.seatNumbers, made.amount, expiresAt);
+          pending = pending.filter((w) => w !== entry);
+        } else {
+          await this.releaseOffer(made.reservationId, "released");
+        }
+      }
+
+      // One entry at a time, in line order, from the seats still left: seats an entry could not
+      // take (a hold of its own in progress, its seats-per-fan cap) stay for the next.
+      let left = hold.seatNumbers;
+      for (;;) {
+        const next = allocate(pending, left).offers[0];
+        if (!next) break;
+        const { entry, seatNumbers } = next;
+        pending = pending.filter((w) => w !== entry);
+        const offerId = offerIdOf(entry);
         let moved: UpstreamResponse;
         try {
           moved = await this.seat.call({
@@ -234,25 +277,18 @@ export class WaitingLists {
             },
           });
         } catch (err) {
+          // Whether it was made is unknown: the redelivery finds it among the hold's offers.
           failure = err;
           break;
         }
         if (moved.status !== 201 && moved.status !== 200) {
-          // The fan cannot take them now (a hold of their own in progress, their seats-per-fan
-          // cap): they keep their place, the seats go to the next who can.
           this.log.info({ entryId: entry.id, status: moved.status, problem: moved.body }, "waiting-list entry skipped for this release");
           continue;
         }
-        const amount = (moved.body as { amount: number }).amount;
-        await tx.manager.query(
-          "INSERT INTO offers (id, entry_id, schedule_id, user_id, seat_numbers, amount, status, expires_at) VALUES (?, ?, ?, ?, ?, ?, 'OFFERED', ?)",
-          [offerId, entry.id, scheduleId, entry.userId, JSON.stringify(seatNumbers), amount, expiresAt],
-        );
-        await tx.manager.query("UPDATE entries SET status = 'OFFERED' WHERE id = ?", [entry.id]);
-        const [e]: EntryRow[] = await tx.manager.query(`${ENTRY} WHERE id = ?`, [entry.id]);
-        tx.publish(SeatsOffered, { ...entryFacts(e!), offerId, seatNumbers, amount, expiresAt: expiresAt.toISOString() }, scheduleId);
+        await record(entry, offerId, seatNumbers, (moved.body as { amount: number }).amount);
+        left = left.filter((n) => !seatNumbers.includes(n));
       }
-      if (failure) return;
+      if (failure || !left.length) return;
       // What nobody took goes on sale (a routing hold's release never routes again).
       await this.seat.call({ method: "POST", path: `/holds/${routingHold}/release`, body: { reason: "released" } }).catch((err: unknown) => {
         failure = err;
@@ -261,7 +297,11 @@ export class WaitingLists {
     if (failure) throw failure;
   }
 
-  /** Offers past their claim window: expired, and their seats passed on (back through the list). */
+  /**
+   * Offers past their claim window: expired, and their seats passed on (back through the list).
+   * An offer whose seats already became its fan's reservation (a claim that lost its answer) is
+   * recorded as claimed instead: it ends one way only.
+   */
   async expireDue(now = new Date(), limit = 50): Promise<number> {
     const due: Array<{ id: string }> = await this.ds.query("SELECT id FROM offers WHERE status = 'OFFERED' AND expires_at <= ? ORDER BY expires_at LIMIT ?", [now, limit]);
     let expired = 0;
@@ -269,8 +309,15 @@ export class WaitingLists {
       const done = await this.uow.run(async (tx) => {
         const [o]: OfferRow[] = await tx.manager.query(`${OFFER} WHERE id = ? AND status = 'OFFERED' FOR UPDATE`, [id]);
         if (!o) return false; // claimed meanwhile
-        await this.releaseOffer(o.id, "expired");
-        const [e]: EntryRow[] = await tx.manager.query(`${ENTRY} WHERE id = ?`, [o.entryId]);
+        const [e]: EntryRow[] = await tx.manager.query(`${ENTRY} WHERE id = ? FOR UPDATE`, [o.entryId]);
+        const released = await this.releaseOffer(o.id, "expired");
+        const reservationId = idOfIdempotencyKey(o.userId, "reservation", o.id);
+        if (!released.length && (await this.seat.call({ method: "GET", path: `/holds/${reservationId}` })).status === 200) {
+          await tx.manager.query("UPDATE offers SET status = 'CLAIMED', reservation_id = ?, ended_at = ? WHERE id = ?", [reservationId, now, o.id]);
+          await this.end(tx, o.entryId, "CLAIMED", now);
+          tx.publish(OfferClaimed, { ...entryFacts(e!), offerId: o.id, reservationId, seatNumbers: seatsOf(o), claimedAt: now.toISOString() }, o.scheduleId);
+          return false;
+        }
         await tx.manager.query("UPDATE offers SET status = 'EXPIRED', ended_at = ? WHERE id = ?", [now, o.id]);
         await this.end(tx, o.entryId, "EXPIRED", now);
         tx.publish(OfferExpired, { ...entryFacts(e!), offerId: o.id, seatNumbers: seatsOf(o), expiredAt: now.toISOString() }, o.scheduleId);
@@ -297,9 +344,10 @@ export class WaitingLists {
   }
 
   /** The offer's seats leave it: the seat service routes them back to this list (the schedule has one). */
-  private async releaseOffer(offerId: string, reason: "released" | "expired"): Promise<void> {
+  private async releaseOffer(offerId: string, reason: "released" | "expired"): Promise<string[]> {
     const res = await this.seat.call({ method: "POST", path: `/holds/${offerId}/release`, body: { reason } });
     if (res.status !== 200) throw upstreamProblem(res);
+    return (res.body as { released: string[] }).released;
   }
 
   private async end(tx: Transaction, entryId: string, status: EntryStatus, now: Date): Promise<void> {
