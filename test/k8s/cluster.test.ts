@@ -162,7 +162,13 @@ describe("the system on a single-node Kubernetes", () => {
   }, 5 * MINUTE);
 
   it("serves the web app through the gateway's Service: the page, and its assets precompressed", async () => {
-    const page = await fetch(`${GATEWAY}/book/${randomUUID()}`);
+    // The first call to the web app: every sidecar crash-loops a few times while the control
+    // plane starts, and a web sidecar restarted late in the install can take a moment to be
+    // reachable from the gateway's (a 503 problem meanwhile, as a browser would see and retry).
+    const page = await eventually(async () => {
+      const r = await fetch(`${GATEWAY}/book/${randomUUID()}`);
+      return r.status === 503 ? undefined : r;
+    }, MINUTE, "the web app reachable through the gateway");
     expect([page.status, page.headers.get("content-type")]).toEqual([200, "text/html; charset=utf-8"]);
     const script = (await page.text()).match(/\/assets\/[\w.-]+\.js/)?.[0];
     const asset = await fetch(`${GATEWAY}${script}`, { headers: { "accept-encoding": "br" } });
