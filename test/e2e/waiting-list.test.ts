@@ -218,7 +218,6 @@ describe("the waiting list", () => {
   });
 
   it("ends a claim racing its offer's expiry one way only: claimed, or passed on", async () => {
-    const outcomes: string[] = [];
     for (const offsetMs of [0, 150, 300]) {
       const { schedule, first, second, offer } = await offeredToFirstOfTwo();
 
@@ -226,7 +225,6 @@ describe("the waiting list", () => {
       await sql("waitlist", "UPDATE offers SET expires_at = NOW(3) + INTERVAL ? MICROSECOND WHERE id = ?", [offsetMs * 1000, offer.offerId]);
       const claimed = await claim(first, offer.offerId);
       expect([201, 409]).toContain(claimed.status);
-      outcomes.push(String(claimed.status));
       if (claimed.status === 201) {
         const [row] = await sql<{ status: string }>("waitlist", "SELECT status FROM offers WHERE id = ?", [offer.offerId]);
         expect(row!.status).toBe("CLAIMED");
@@ -238,7 +236,6 @@ describe("the waiting list", () => {
       }
       await invariantsHold([schedule.id]);
     }
-    expect(outcomes).toHaveLength(3);
   });
 
   it("loses no seat when the waiting list crashes: held for it meanwhile, offered after its restart, and on sale if it never comes back", async () => {

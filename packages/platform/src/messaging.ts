@@ -105,9 +105,16 @@ export class UnitOfWork {
 
 type IsolationLevel = "READ UNCOMMITTED" | "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE";
 
+/** MySQL's error number of a failed query, whether TypeORM wrapped the driver's error or not. */
+export const mysqlErrno = (err: unknown): number | undefined =>
+  (err as { driverError?: { errno?: number } }).driverError?.errno ?? (err as { errno?: number }).errno;
+
+/** A unique key refused the row (ER_DUP_ENTRY). */
+export const isDuplicateKey = (err: unknown) => mysqlErrno(err) === 1062;
+
 /** InnoDB picked this transaction as a deadlock victim (1213) or it waited too long (1205). */
 const isRetryable = (err: unknown) => {
-  const errno = (err as { errno?: number; driverError?: { errno?: number } }).driverError?.errno ?? (err as { errno?: number }).errno;
+  const errno = mysqlErrno(err);
   return errno === 1213 || errno === 1205;
 };
 

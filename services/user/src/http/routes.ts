@@ -1,13 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { loginRequest, signUpRequest, uuidParam } from "@concert/contracts";
-import { PRINCIPAL_HEADERS, problems, Router, signAccessToken, type TokenSigner, validate } from "@concert/platform";
+import { isDuplicateKey, PRINCIPAL_HEADERS, problems, Router, signAccessToken, type TokenSigner, validate } from "@concert/platform";
 import type { Context } from "koa";
-import type { DataSource, QueryFailedError } from "typeorm";
+import type { DataSource } from "typeorm";
 import { hashPassword, passwordMatches } from "../domain/passwords";
 import { User } from "../infra/entities";
 
 const toView = (u: User) => ({ id: u.id, email: u.email, name: u.name, role: u.role, createdAt: u.createdAt.toISOString() });
-const isDuplicate = (err: unknown) => (err as QueryFailedError & { driverError?: { errno?: number } }).driverError?.errno === 1062;
 
 /** The user service's internal API (sign-up, login, profile, the token keys), reached through Dapr. */
 export function userRoutes(ds: DataSource, signer: TokenSigner, ttlSeconds: number): Router {
@@ -26,7 +25,7 @@ export function userRoutes(ds: DataSource, signer: TokenSigner, ttlSeconds: numb
     try {
       await users.insert(user);
     } catch (err) {
-      if (isDuplicate(err)) throw problems.conflict("An account with this email already exists.");
+      if (isDuplicateKey(err)) throw problems.conflict("An account with this email already exists.");
       throw err;
     }
     ctx.status = 201;

@@ -7,8 +7,8 @@ export interface WaitingEntry {
   section: string | null;
 }
 
-export interface Allocation {
-  entry: WaitingEntry;
+export interface Allocation<E extends WaitingEntry = WaitingEntry> {
+  entry: E;
   seatNumbers: string[];
 }
 
@@ -27,9 +27,9 @@ export function seatOrder(a: string, b: string): number {
  * section, or any) if enough are left; an entry asking for more keeps its place for a later
  * release. Seats nobody takes are what is left over (they go back on sale).
  */
-export function allocate(entries: readonly WaitingEntry[], released: readonly string[]): { offers: Allocation[]; leftOver: string[] } {
+export function allocate<E extends WaitingEntry>(entries: readonly E[], released: readonly string[]): { offers: Allocation<E>[]; leftOver: string[] } {
   let left = [...released].sort(seatOrder);
-  const offers: Allocation[] = [];
+  const offers: Allocation<E>[] = [];
   for (const entry of entries) {
     if (!left.length) break;
     const usable = entry.section ? left.filter((s) => sectionOf(s) === entry.section) : left;

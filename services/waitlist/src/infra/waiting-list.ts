@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type JoinWaitingListRequest, OfferClaimed, OfferExpired, SeatsOffered, WaitingListJoined, WaitingListLeft } from "@concert/contracts";
 import {
   idOfIdempotencyKey,
+  isDuplicateKey,
   type Logger,
   problems,
   type Transaction,
@@ -78,7 +79,6 @@ const offerView = (o: OfferRow): OfferView => ({
   reservationId: o.reservationId,
 });
 const entryFacts = (e: EntryRow) => ({ entryId: e.id, userId: e.userId, scheduleId: e.scheduleId, concertId: e.concertId });
-const isDuplicate = (err: unknown) => ((err as { driverError?: { errno?: number } }).driverError?.errno ?? (err as { errno?: number }).errno) === 1062;
 
 export interface WaitingListOptions {
   claimSeconds: number;
@@ -129,7 +129,7 @@ export class WaitingLists {
         );
       });
     } catch (err) {
-      if (isDuplicate(err)) await this.refuseSecondEntry(userId, scheduleId);
+      if (isDuplicateKey(err)) await this.refuseSecondEntry(userId, scheduleId);
       throw err;
     }
     return this.mine(userId, scheduleId);
@@ -194,13 +194,7 @@ export class WaitingLists {
         principal: { userId, role: "user" },
       });
       if (res.status !== 201 && res.status !== 200) throw upstreamProblem(res);
-      if (o.status === "OFFERED") {
-        const reservationId = (res.body as { reservationId: string }).reservationId;
-        const [e]: EntryRow[] = await tx.manager.query(`${ENTRY} WHERE id = ?`, [o.entryId]);
-        await tx.manager.query("UPDATE offers SET status = 'CLAIMED', reservation_id = ?, ended_at = ? WHERE id = ?", [reservationId, now, o.id]);
-        await this.end(tx, o.entryId, "CLAIMED", now);
-        tx.publish(OfferClaimed, { ...entryFacts(e!), offerId: o.id, reservationId, seatNumbers: seatsOf(o), claimedAt: now.toISOString() }, o.scheduleId);
-      }
+      if (o.status === "OFFERED") await this.claimed(tx, o, (res.body as { reservationId: string }).reservationId, now);
       return res;
     });
   }
@@ -220,20 +214,22 @@ export class WaitingLists {
       if (held.status !== 200) throw upstreamProblem(held);
       const hold = held.body as { seatNumbers: string[]; offers: Array<{ reservationId: string; seatNumbers: string[]; amount: number; expiresAt: string }> };
       // Locked: a fan leaving meanwhile waits, and is never offered seats after leaving.
-      const waiting: WaitingEntry[] = await tx.manager.query(
-        "SELECT id, user_id AS userId, seat_count AS seatCount, section FROM entries WHERE schedule_id = ? AND status = 'WAITING' ORDER BY seq FOR UPDATE",
+      const waiting: Array<WaitingEntry & { concertId: string }> = await tx.manager.query(
+        `SELECT id, user_id AS userId, concert_id AS concertId, seat_count AS seatCount, section FROM entries
+         WHERE schedule_id = ? AND status = 'WAITING' ORDER BY seq FOR UPDATE`,
         [scheduleId],
       );
-      const offerIdOf = (entry: WaitingEntry) => idOfIdempotencyKey(entry.id, "offer", routingHold);
+      type Waiting = (typeof waiting)[number];
+      const offerIdOf = (entry: Waiting) => idOfIdempotencyKey(entry.id, "offer", routingHold);
       const window = new Date(now.getTime() + this.options.claimSeconds * 1000);
-      const record = async (entry: WaitingEntry, offerId: string, seatNumbers: string[], amount: number, expiresAt = window) => {
+      const record = async (entry: Waiting, offerId: string, seatNumbers: string[], amount: number, expiresAt = window) => {
         await tx.manager.query(
           "INSERT INTO offers (id, entry_id, schedule_id, user_id, seat_numbers, amount, status, expires_at) VALUES (?, ?, ?, ?, ?, ?, 'OFFERED', ?)",
           [offerId, entry.id, scheduleId, entry.userId, JSON.stringify(seatNumbers), amount, expiresAt],
         );
         await tx.manager.query("UPDATE entries SET status = 'OFFERED' WHERE id = ? AND status = 'WAITING'", [entry.id]);
-        const [e]: EntryRow[] = await tx.manager.query(`${ENTRY} WHERE id = ?`, [entry.id]);
-        tx.publish(SeatsOffered, { ...entryFacts(e!), offerId, seatNumbers, amount, expiresAt: expiresAt.toISOString() }, scheduleId);
+        const facts = { entryId: entry.id, userId: entry.userId, scheduleId, concertId: entry.concertId };
+        tx.publish(SeatsOffered, { ...facts, offerId, seatNumbers, amount, expiresAt: expiresAt.toISOString() }, scheduleId);
       };
 
       // Offers made before without their record: recorded now for their entry, if it still
@@ -313,9 +309,7 @@ export class WaitingLists {
         const released = await this.releaseOffer(o.id, "expired");
         const reservationId = idOfIdempotencyKey(o.userId, "reservation", o.id);
         if (!released.length && (await this.seat.call({ method: "GET", path: `/holds/${reservationId}` })).status === 200) {
-          await tx.manager.query("UPDATE offers SET status = 'CLAIMED', reservation_id = ?, ended_at = ? WHERE id = ?", [reservationId, now, o.id]);
-          await this.end(tx, o.entryId, "CLAIMED", now);
-          tx.publish(OfferClaimed, { ...entryFacts(e!), offerId: o.id, reservationId, seatNumbers: seatsOf(o), claimedAt: now.toISOString() }, o.scheduleId);
+          await this.claimed(tx, o, reservationId, now);
           return false;
         }
         await tx.manager.query("UPDATE offers SET status = 'EXPIRED', ended_at = ? WHERE id = ?", [now, o.id]);
@@ -348,6 +342,14 @@ export class WaitingLists {
     const res = await this.seat.call({ method: "POST", path: `/holds/${offerId}/release`, body: { reason } });
     if (res.status !== 200) throw upstreamProblem(res);
     return (res.body as { released: string[] }).released;
+  }
+
+  /** The offer became its fan's reservation: offer and entry CLAIMED, and OfferClaimed. */
+  private async claimed(tx: Transaction, o: OfferRow, reservationId: string, now: Date): Promise<void> {
+    const [e]: EntryRow[] = await tx.manager.query(`${ENTRY} WHERE id = ?`, [o.entryId]);
+    await tx.manager.query("UPDATE offers SET status = 'CLAIMED', reservation_id = ?, ended_at = ? WHERE id = ?", [reservationId, now, o.id]);
+    await this.end(tx, o.entryId, "CLAIMED", now);
+    tx.publish(OfferClaimed, { ...entryFacts(e!), offerId: o.id, reservationId, seatNumbers: seatsOf(o), claimedAt: now.toISOString() }, o.scheduleId);
   }
 
   private async end(tx: Transaction, entryId: string, status: EntryStatus, now: Date): Promise<void> {
